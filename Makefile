@@ -1,0 +1,72 @@
+# The two commands a newcomer needs are `make run` and `make test`; the rest serve developers.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+SEEDS ?= $(GSX_SEEDS_DIR)
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test deps venv dev-venv migrate demo worker beat lint typecheck format bench clean vendor
+
+run: deps venv migrate demo  ## fresh machine → running portal with demo content
+	DEBUG=1 $(PY) manage.py runserver $(HOST)
+
+test: dev-deps dev-venv node_modules  ## install the dev requirements and run the whole suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+deps:
+	@scripts/install-system-deps.sh
+
+dev-deps:
+	@scripts/install-system-deps.sh --dev
+
+# npm packages: axe-core for the accessibility tests, and htmx, served from static/js/vendor/.
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch node_modules
+
+vendor: node_modules  ## refresh the committed copy of htmx from its npm package
+	mkdir -p static/js/vendor && cp node_modules/htmx.org/dist/htmx.min.js static/js/vendor/htmx.min.js
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+venv: $(VENV)/bin/activate
+	$(PIP) install -q -r requirements.txt
+
+dev-venv: $(VENV)/bin/activate
+	$(PIP) install -q -r requirements-dev.txt
+
+migrate: venv
+	DEBUG=1 $(PY) manage.py migrate --no-input
+
+demo: migrate  ## idempotent: a second run updates, never duplicates
+	DEBUG=1 $(PY) manage.py load_demo
+	@# With GSX_SEEDS_DIR set, the real summaries too: import_summary finds an earlier import of the
+	@# same text, so a second run changes nothing.
+	@if [ -n "$(SEEDS)" ]; then for f in "$(SEEDS)"/*.txt; do [ -f "$$f" ] || continue; \
+		echo "import_summary $$f"; DEBUG=1 $(PY) manage.py import_summary "$$f" --publish || exit 1; done; fi
+
+worker:  ## a Celery worker (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A gsx_portal worker -Q celery,pdf --concurrency 2 --prefetch-multiplier 1 --loglevel INFO
+
+beat:  ## the Celery beat scheduler (needs CELERY_BROKER_URL)
+	$(VENV)/bin/celery -A gsx_portal beat --loglevel INFO
+
+lint: dev-venv
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+typecheck: dev-venv
+	DEBUG=1 $(VENV)/bin/mypy .
+
+format: dev-venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: dev-venv
+	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done
+
+clean:
+	rm -rf var/gsx.sqlite3 var/media

@@ -1,0 +1,299 @@
+"""Project-wide fixtures: the personas, and the real services of the service path.
+
+Personas (as in healthchecks' tests): ``anonymous``; ``donor`` (approved member of a verified donor
+organization); ``cso_member`` (approved member of a verified CSO); ``unverified_member`` (member
+of a CSO the secretariat has not verified yet); ``secretariat`` (staff in the Secretariat group).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, Group, User
+
+ROOT = Path(__file__).resolve().parent
+REQUIRE_SERVICES = os.environ.get("GSX_REQUIRE_SERVICES") == "1"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if REQUIRE_SERVICES:
+        missing = [name for name in ("DATABASE_URL", "CELERY_BROKER_URL") if not os.environ.get(name)]
+        if missing:
+            raise pytest.UsageError(f"GSX_REQUIRE_SERVICES=1 but {', '.join(missing)} is not set")
+        for name in ("DATABASE_URL", "CELERY_BROKER_URL"):
+            url = urlparse(os.environ[name])
+            if not _reachable(url.hostname or "127.0.0.1", url.port or (5432 if "postgres" in url.scheme else 6379)):
+                raise pytest.UsageError(
+                    f"GSX_REQUIRE_SERVICES=1 but {name} ({url.hostname}:{url.port}) is not reachable"
+                )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # The embedded default has no broker: integration tests belong to the service path only.
+    # They are deselected (and counted as such), not skipped, and never silently in CI: CI runs
+    # the service path with GSX_REQUIRE_SERVICES=1, where they must run.
+    if os.environ.get("CELERY_BROKER_URL") and os.environ.get("DATABASE_URL"):
+        return
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        (dropped if item.get_closest_marker("integration") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def anonymous() -> AnonymousUser:
+    return AnonymousUser()
+
+
+@pytest.fixture
+def secretariat(db: None) -> User:
+    from organizations.tests.factories import UserFactory
+
+    user = UserFactory.create(username="staff", is_staff=True)
+    user.groups.add(secretariat_group())
+    return user
+
+
+def secretariat_group() -> Group:
+    """The group made by organizations/0003; a transactional test's flush removes data-migration
+    rows (post_migrate brings back only permissions), so re-create it as the migration does."""
+    from django.contrib.auth.models import Permission
+
+    group, created = Group.objects.get_or_create(name="Secretariat")
+    if created:
+        import importlib
+
+        tracking = importlib.import_module("tracking.migrations.0002_secretariat_permissions")
+        perms = Permission.objects.filter(
+            content_type__app_label__in=("organizations", "events", "recommendations")
+        ).exclude(content_type__model__startswith="historical")
+        group.permissions.add(*perms)
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label="tracking", codename__in=tracking.GRANTED),
+            *Permission.objects.filter(
+                content_type__app_label="publications",
+                codename__in=["view_rendereddocument", "delete_rendereddocument"],
+            ),
+        )
+    return group
+
+
+@pytest.fixture
+def cso_member(db: None) -> User:
+    from organizations.tests.factories import MembershipFactory
+
+    return MembershipFactory.create(
+        user__username="cso", organization__name="Verified CSO", organization__slug="verified-cso"
+    ).user
+
+
+@pytest.fixture
+def unverified_member(db: None) -> User:
+    from organizations.tests.factories import MembershipFactory
+
+    return MembershipFactory.create(
+        user__username="unverified",
+        organization__name="Unverified CSO",
+        organization__slug="unverified-cso",
+        organization__verified_at=None,
+    ).user
+
+
+@pytest.fixture
+def donor(db: None) -> User:
+    from organizations.models import Organization
+    from organizations.tests.factories import MembershipFactory
+
+    return MembershipFactory.create(
+        user__username="donor",
+        organization__name="A Donor",
+        organization__slug="a-donor",
+        organization__kind=Organization.Kind.DONOR,
+    ).user
+
+
+@pytest.fixture
+def persona(request: pytest.FixtureRequest) -> Any:
+    """Indirect access to a persona by name, for parametrised matrices."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db: None, settings: Any) -> Iterator[subprocess.Popen[bytes]]:
+    """A real ``celery worker`` process over Redis, on the test database.
+
+    The test database name is only known once pytest-django has created it, so it is passed to
+    the worker through DATABASE_URL. Tests using it need committed data: transactional_db.
+    """
+    from django.db import connection
+
+    broker = os.environ["CELERY_BROKER_URL"]
+    db = connection.settings_dict
+    db_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    if db.get("PASSWORD"):
+        db_url = (
+            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    env = {**os.environ, "DATABASE_URL": db_url, "CELERY_BROKER_URL": broker, "DEBUG": "1"}
+    env.pop("PYTEST_VERSION", None)
+    # Start from an empty queue so a message left by another test cannot satisfy this one.
+    subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "gsx_portal", "purge", "-f", "-Q", "celery,pdf"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "gsx_portal",
+            "worker",
+            "-Q",
+            "celery,pdf",
+            "-c",
+            "2",
+            "--pool",
+            "prefork",
+            "--loglevel",
+            "INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    _wait_for_worker(env)
+    try:
+        yield worker
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def _wait_for_worker(env: dict[str, str], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = subprocess.run(
+            [sys.executable, "-m", "celery", "-A", "gsx_portal", "inspect", "ping", "--timeout", "2"],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if "pong" in result.stdout:
+            return
+        time.sleep(0.5)
+    raise RuntimeError("the Celery worker did not answer a ping within 60 s")
+
+
+# --- Browser tests: Playwright driving Debian's Chromium (no browser download, no network).
+CHROMIUM = os.environ.get("GSX_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if REQUIRE_SERVICES or os.environ.get("CI"):
+            pytest.fail(f"Chromium is missing at {CHROMIUM}: run scripts/install-system-deps.sh --dev")
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (scripts/install-system-deps.sh --dev)")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
+    # itself (factories, assertions) are still synchronous and safe here.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield launched
+            launched.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A fresh browser page (desktop width) against the live test server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    tab.gsx_base_url = live_server.url
+    yield tab
+    context.close()
+
+
+def browser_login(page: Any, user: Any) -> None:
+    """Sign the page's browser context in as ``user`` through a real session cookie."""
+    from django.conf import settings as django_settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [
+            {
+                "name": cookie.key,
+                "value": cookie.value,
+                # Playwright keeps no public base_url on the context: the page fixture notes it.
+                "url": getattr(page, "gsx_base_url", "") or _base_url(page),
+            }
+        ]
+    )
+
+
+def _base_url(page: Any) -> str:
+    return str(page.evaluate("() => location.origin")) if page.url.startswith("http") else ""
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot under artifacts/screenshots/ and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

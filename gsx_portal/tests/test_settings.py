@@ -1,0 +1,67 @@
+"""Settings refuse to run unsafely and pass Django's deployment checklist."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"PYTEST_VERSION", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_settings_refuse_missing_secret_key_when_debug_is_off() -> None:
+    result = _manage("check", DEBUG="0")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_settings_refuse_development_secret_key_when_debug_is_off() -> None:
+    result = _manage("check", DEBUG="0", SECRET_KEY="django-insecure-gsx-development-key-never-use-in-production")
+
+    assert result.returncode != 0
+
+
+def test_check_deploy_reports_nothing() -> None:
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        DEBUG="0",
+        SECRET_KEY="k" * 20 + "Zq8#vX2!mP9@wL4$rT7^yU1&nB5*cE3(hJ6)" + "s" * 10,
+        ALLOWED_HOSTS="portal.example",
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_embedded_default_uses_sqlite_and_eager_tasks() -> None:
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)",
+        DEBUG="1",
+        DATABASE_URL="",
+        CELERY_BROKER_URL="",
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == "django.db.backends.sqlite3 True"

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from events import views as event_views
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("_nested_admin/", include("nested_admin.urls")),
+    path("secretariat/", include("events.urls_secretariat")),
+    path("", event_views.home, name="home"),
+    path("", include("events.urls")),
+    path("", include("recommendations.urls")),
+    path("", include("organizations.urls")),
+    path("", include("organizations.urls_accounts")),
+    path("", include("publications.urls")),
+    path("", include("tracking.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+admin.site.site_header = "GSX Portal · Secretariat"
+admin.site.site_title = "GSX Portal"
