@@ -1,0 +1,272 @@
+"""Sign-up, e-mail confirmation, My organization, member decisions and verification.
+
+Log in, log out and password reset/change are Django's own views (``django.contrib.auth.urls``);
+axes throttles them through the authentication backend.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import AccountForm, MembershipRoleForm, OrganizationChoiceForm, ResendConfirmationForm
+from .models import Membership, Organization, is_secretariat
+
+CONFIRM_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("my_organization_index")
+    account = AccountForm(request.POST or None)
+    choice = OrganizationChoiceForm(request.POST or None)
+    if request.method == "POST":
+        if account.is_valid() and choice.is_valid():
+            try:
+                services.user_signup(
+                    email=account.cleaned_data["email"],
+                    first_name=account.cleaned_data["first_name"],
+                    last_name=account.cleaned_data["last_name"],
+                    password=account.cleaned_data["password1"],
+                    title=choice.cleaned_data["title"],
+                    new_organization=choice.organization_request(),
+                    join_organization=choice.organization_to_join(),
+                )
+            except services.AccountError as error:
+                account.add_error(None, str(error))
+            else:
+                return redirect("signup_done")
+        return render(request, "organizations/signup.html", {"account": account, "choice": choice}, status=400)
+    return render(request, "organizations/signup.html", {"account": account, "choice": choice})
+
+
+def signup_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "organizations/signup_done.html")
+
+
+def _user_from_uid(uidb64: str) -> User | None:
+    try:
+        return User.objects.get(pk=force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError, User.DoesNotExist):
+        return None
+
+
+def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
+    """GET shows a button, POST confirms: mail scanners that fetch links must not activate accounts."""
+    user = _user_from_uid(uidb64)
+    valid = user is not None and services.email_confirmation_token.check_token(user, token)
+    if not valid or user is None:
+        return render(request, "organizations/signup_confirm.html", {"valid": False}, status=400)
+    if request.method == "POST":
+        services.user_confirm_email(user=user)
+        login(request, user, backend=CONFIRM_BACKEND)  # login() rotates the session key
+        messages.success(request, _("Your e-mail address is confirmed. Welcome!"))
+        return redirect("my_organization_index")
+    return render(request, "organizations/signup_confirm.html", {"valid": True, "confirm_user": user})
+
+
+def signup_resend(request: HttpRequest) -> HttpResponse:
+    form = ResendConfirmationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.signup_confirmation_resend(email=form.cleaned_data["email"])
+        return redirect("signup_done")
+    return render(request, "organizations/signup_resend.html", {"form": form})
+
+
+# --- My organization -------------------------------------------------------------------------
+
+
+def _signed_in(request: HttpRequest) -> User:
+    """The user of a request that login_required (or an explicit check) has let through."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
+@login_required
+def my_organization_index(request: HttpRequest) -> HttpResponse:
+    memberships = list(
+        Membership.objects.filter(user=_signed_in(request))
+        .exclude(state=Membership.State.REJECTED)
+        .select_related("organization")
+    )
+    if len(memberships) == 1:
+        return redirect("my_organization", slug=memberships[0].organization.slug)
+    return render(
+        request,
+        "organizations/my_organization_index.html",
+        {"memberships": memberships, "choice": OrganizationChoiceForm(user=request.user)},
+    )
+
+
+@require_POST
+def organization_choose(request: HttpRequest) -> HttpResponse:
+    """A signed-in person asks to join an organization, or registers a new one."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("my_organization_index"))
+    choice = OrganizationChoiceForm(request.POST, user=request.user)
+    if choice.is_valid():
+        try:
+            new = choice.organization_request()
+            if new is not None:
+                organization = services.organization_request(
+                    user=request.user,
+                    request=new,
+                    title=choice.cleaned_data["title"],
+                )
+                messages.success(request, _("Your organization is registered; the secretariat will verify it."))
+            else:
+                membership = services.membership_request(
+                    user=request.user,
+                    organization=choice.organization_to_join(),  # type: ignore[arg-type]  # JOIN was chosen
+                    title=choice.cleaned_data["title"],
+                )
+                organization = membership.organization
+                messages.success(request, _("Your request is sent to the organization's administrators."))
+            return redirect("my_organization", slug=organization.slug)
+        except services.AccountError as error:
+            choice.add_error(None, str(error))
+    return render(
+        request, "organizations/my_organization_index.html", {"memberships": [], "choice": choice}, status=400
+    )
+
+
+@login_required
+def my_organization(request: HttpRequest, slug: str) -> HttpResponse:
+    membership = get_object_or_404(
+        Membership.objects.filter(user=_signed_in(request))
+        .exclude(state=Membership.State.REJECTED)
+        .select_related("organization"),
+        organization__slug=slug,
+    )
+    organization = membership.organization
+    is_admin = (
+        membership.state == Membership.State.APPROVED and membership.role == Membership.Role.ADMIN
+    ) or is_secretariat(request.user)
+    members: list[Membership] = []
+    if is_admin:
+        members = list(
+            Membership.objects.filter(organization=organization)
+            .exclude(state=Membership.State.REJECTED)
+            .select_related("user")
+            .order_by("state", "user__last_name", "user__username")
+        )
+    previous_visit = services.membership_visit(membership=membership)
+    return render(
+        request,
+        "organizations/my_organization.html",
+        {
+            "membership": membership,
+            "organization": organization,
+            "is_admin": is_admin,
+            "approved_members": [m for m in members if m.state == Membership.State.APPROVED],
+            "pending_members": [m for m in members if m.state == Membership.State.PENDING],
+            "roles": Membership.Role.choices,
+            "previous_visit": previous_visit,
+        },
+    )
+
+
+def _editable_membership(request: HttpRequest, pk: int) -> Membership | HttpResponseBase:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("my_organization_index"))
+    return get_object_or_404(Membership.objects.editable_by(request.user).select_related("organization", "user"), pk=pk)
+
+
+def _back_to(request: HttpRequest, membership: Membership) -> HttpResponse:
+    if Membership.objects.filter(user=_signed_in(request), organization=membership.organization).exists():
+        return redirect("my_organization", slug=membership.organization.slug)
+    return redirect("admin:organizations_organization_change", membership.organization.pk)
+
+
+@require_POST
+def membership_approve(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return _decide(request, pk, approve=True)
+
+
+@require_POST
+def membership_reject(request: HttpRequest, pk: int) -> HttpResponseBase:
+    return _decide(request, pk, approve=False)
+
+
+def _decide(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponseBase:
+    membership = _editable_membership(request, pk)
+    if not isinstance(membership, Membership):
+        return membership
+    try:
+        services.membership_decide(membership=membership, approve=approve, by=request.user)
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        name = membership.user.get_full_name() or membership.user.username
+        if approve:
+            messages.success(request, _("%(name)s is now a member.") % {"name": name})
+        else:
+            messages.success(request, _("The request of %(name)s is declined.") % {"name": name})
+    return _back_to(request, membership)
+
+
+@require_POST
+def membership_role(request: HttpRequest, pk: int) -> HttpResponseBase:
+    membership = _editable_membership(request, pk)
+    if not isinstance(membership, Membership):
+        return membership
+    form = MembershipRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+        return _back_to(request, membership)
+    try:
+        services.membership_set_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The role is changed."))
+    return _back_to(request, membership)
+
+
+# --- Secretariat: verification ---------------------------------------------------------------
+
+
+def organizations_pending(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_secretariat(request.user):
+        raise Http404
+    organizations = (
+        Organization.objects.verifiable_by(request.user)
+        .filter(verified_at__isnull=True)
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(role=Membership.Role.ADMIN).select_related("user"),
+                to_attr="admins",
+            )
+        )
+        .order_by("created_at")
+    )
+    return render(request, "organizations/organizations_pending.html", {"organizations": organizations})
+
+
+@require_POST
+def organization_verify(request: HttpRequest, slug: str) -> HttpResponseBase:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("organizations_pending"))
+    organization = get_object_or_404(Organization.objects.verifiable_by(request.user), slug=slug)
+    try:
+        services.organization_verify(organization=organization, by=request.user)
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(name)s is verified.") % {"name": organization.name})
+    return redirect("organizations_pending")

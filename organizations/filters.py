@@ -1,0 +1,78 @@
+"""Filters of the organization directory, with the counts shown beside each choice."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import django_filters
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from gsx_portal.filtering import LenientFilterSet
+
+from .models import Organization
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+class OrganizationFilter(LenientFilterSet):
+    q = django_filters.CharFilter(label=_("Name"), field_name="name", lookup_expr="icontains", max_length=200)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Organization.Kind.choices)
+    country = django_filters.CharFilter(label=_("Country"), lookup_expr="iexact")
+    theme = django_filters.CharFilter(label=_("Theme"), field_name="themes__slug")
+
+    class Meta:
+        model = Organization
+        fields: list[str] = []
+
+    def apply(self, queryset: QuerySet[Organization], *, exclude: tuple[str, ...] = ()) -> QuerySet[Organization]:
+        for name, value in self.values.items():
+            if name not in exclude:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet[Organization]) -> QuerySet[Organization]:
+        return self.apply(queryset)
+
+    def facets(self, base: QuerySet[Organization]) -> dict[str, list[FacetOption]]:
+        """Two queries: kind and country together, then themes; each facet ignores its own filter."""
+        chosen = self.values
+        kinds = dict(Organization.Kind.choices)
+        counts: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+        rows = (
+            self.apply(base, exclude=("kind", "country")).order_by().values("kind", "country").annotate(n=Count("pk"))
+        )
+        for row in rows:
+            if "country" not in chosen or (row["country"] or "").lower() == str(chosen["country"]).lower():
+                label = str(kinds.get(row["kind"], row["kind"]))
+                counts["kind"][row["kind"]] = (label, counts["kind"].get(row["kind"], (label, 0))[1] + row["n"])
+            if row["country"] and ("kind" not in chosen or row["kind"] == chosen["kind"]):
+                previous = counts["country"].get(row["country"], (row["country"], 0))[1]
+                counts["country"][row["country"]] = (row["country"], previous + row["n"])
+        themes = (
+            self.apply(base, exclude=("theme",))
+            .order_by()
+            .filter(themes__isnull=False)
+            .values("themes__slug", "themes__name")
+            .annotate(n=Count("pk"))
+        )
+        counts["theme"] = {row["themes__slug"]: (row["themes__name"], row["n"]) for row in themes}
+
+        def options(name: str) -> list[FacetOption]:
+            selected = str(chosen.get(name, ""))
+            found = dict(counts[name])
+            if selected and selected.lower() not in {value.lower() for value in found}:
+                found[selected] = (selected, 0)
+            return [
+                FacetOption(value=value, label=label, count=n, selected=value.lower() == selected.lower())
+                for value, (label, n) in sorted(found.items(), key=lambda item: item[1][0].lower())
+            ]
+
+        return {name: options(name) for name in ("kind", "country", "theme")}

@@ -1,0 +1,189 @@
+"""Organizations and the people who act for them.
+
+An organization, not a person, is the one who endorses and signs. A user acts for an organization
+through an approved membership of it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def is_secretariat(user: Any) -> bool:
+    """Secretariat staff see everything: drafts, confidential participants, unnamed endorsers."""
+    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+
+
+class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def verified(self) -> OrganizationQuerySet:
+        return self.filter(verified_at__isnull=False)
+
+    def network(self) -> OrganizationQuerySet:
+        """Verified organizations whose members form the civil-society network."""
+        return self.verified().filter(kind__in=Organization.NETWORK_KINDS)
+
+    def visible_to(self, user: Any) -> OrganizationQuerySet:
+        """Verified organizations for all; an unverified one only to its own members and staff."""
+        if is_secretariat(user):
+            return self.all()
+        if user is not None and user.is_authenticated:
+            return self.filter(Q(verified_at__isnull=False) | Q(memberships__user=user)).distinct()
+        return self.verified()
+
+    def acting_for(self, user: Any) -> OrganizationQuerySet:
+        """The organizations this user may endorse and sign for: approved member, verified network."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.network().filter(memberships__user=user, memberships__state=Membership.State.APPROVED).distinct()
+
+    def administered_by(self, user: Any) -> OrganizationQuerySet:
+        """Organizations whose members this user approves: its approved admins, and the secretariat."""
+        if is_secretariat(user):
+            return self.all()
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            memberships__user=user,
+            memberships__state=Membership.State.APPROVED,
+            memberships__role=Membership.Role.ADMIN,
+        ).distinct()
+
+    def verifiable_by(self, user: Any) -> OrganizationQuerySet:
+        """Only the secretariat verifies organizations."""
+        return self.all() if is_secretariat(user) else self.none()
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        CSO = "cso", _("Civil-society organization")
+        GOVERNMENT = "government", _("Government")
+        MULTILATERAL = "multilateral", _("Multilateral body")
+        DONOR = "donor", _("Donor")
+        ACADEMIC = "academic", _("Academic institution")
+        PRIVATE_SECTOR = "private_sector", _("Private sector")
+        MEDIA = "media", _("Media")
+
+    # Members of these kinds form the network: they see network-only participations and may
+    # endorse. Governments and donors are kept out on purpose: participants at risk are shielded
+    # from the very actors whose space-shrinking the network discusses.
+    NETWORK_KINDS = (Kind.CSO, Kind.ACADEMIC)
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CSO)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    themes = models.ManyToManyField("recommendations.Theme", blank=True, related_name="organizations")
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def is_network(self) -> bool:
+        return self.is_verified and self.kind in self.NETWORK_KINDS
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def approved(self) -> MembershipQuerySet:
+        return self.filter(state=Membership.State.APPROVED)
+
+    def network_of(self, user: Any) -> MembershipQuerySet:
+        """The user's approved memberships of verified network organizations."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.approved().filter(
+            user=user,
+            organization__verified_at__isnull=False,
+            organization__kind__in=Organization.NETWORK_KINDS,
+        )
+
+    def editable_by(self, user: Any) -> MembershipQuerySet:
+        """Memberships this user may approve, reject or change the role of."""
+        return self.filter(organization__in=Organization.objects.administered_by(user).values("pk"))
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMIN = "admin", _("Administrator")
+        MEMBER = "member", _("Member")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # What "changed since your last visit" on the My organization page is measured from.
+    last_visited_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # A visit is not a change of the membership: it is written with update() and kept out of history.
+    history = HistoricalRecords(excluded_fields=["last_visited_at"])
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique_user_organization"),
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.role})"
+
+
+def is_network_member(user: Any) -> bool:
+    """True for a signed-in user with an approved membership of a verified network organization.
+
+    Memoised on the user object: a page asks this once per queryset it filters, and the answer
+    does not change within a request.
+    """
+    if user is None or not user.is_authenticated:
+        return False
+    cached = getattr(user, "_gsx_is_network_member", None)
+    if cached is None:
+        cached = Membership.objects.network_of(user).exists()
+        user._gsx_is_network_member = cached
+    return bool(cached)

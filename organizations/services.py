@@ -1,0 +1,254 @@
+"""Writes about people and organizations: sign-up, membership decisions, verification.
+
+E-mails leave after the transaction commits, so a rolled-back sign-up never mails anybody.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .models import Membership, Organization
+
+
+class AccountError(Exception):
+    """A request the rules refuse; the message is shown to the user as it is."""
+
+
+class EmailConfirmationTokenGenerator(PasswordResetTokenGenerator):
+    """Django's signed, expiring reset token, keyed on what confirming changes.
+
+    Activating the account changes ``is_active``, so a used link stops working; it expires after
+    ``PASSWORD_RESET_TIMEOUT`` like a reset link.
+    """
+
+    key_salt = "gsx.organizations.EmailConfirmationTokenGenerator"
+
+    def _make_hash_value(self, user: Any, timestamp: int) -> str:
+        return f"{user.pk}{user.is_active}{user.email}{timestamp}"
+
+
+email_confirmation_token = EmailConfirmationTokenGenerator()
+
+
+@dataclass(frozen=True)
+class OrganizationRequest:
+    name: str
+    kind: str
+    country: str
+    website: str = ""
+    contact_email: str = ""
+
+
+def _send(*, to: list[str], template: str, context: dict[str, Any]) -> None:
+    if not to:
+        return
+    context = {"site_url": settings.SITE_URL, **context}
+    subject = " ".join(render_to_string(f"organizations/email/{template}_subject.txt", context).split())
+    body = render_to_string(f"organizations/email/{template}.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, to))
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:190] or "organization"
+    slug, n = base, 2
+    while Organization.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def user_signup(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    password: str,
+    title: str = "",
+    new_organization: OrganizationRequest | None = None,
+    join_organization: Organization | None = None,
+) -> User:
+    """An inactive account, its organization request, and the confirmation e-mail.
+
+    The account stays inactive (it cannot log in) until the link in the e-mail is followed.
+    """
+    if (new_organization is None) == (join_organization is None):
+        raise AccountError(_("Either request a new organization or ask to join an existing one."))
+    email = email.strip().lower()
+    if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
+        raise AccountError(_("An account with this e-mail address already exists. Log in or reset your password."))
+    user = User(username=email, email=email, first_name=first_name, last_name=last_name, is_active=False)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # the same address submitted twice at once
+        raise AccountError(_("An account with this e-mail address already exists.")) from exc
+    if new_organization is not None:
+        organization_request(user=user, request=new_organization, title=title)
+    else:
+        assert join_organization is not None
+        membership_request(user=user, organization=join_organization, title=title)
+    signup_confirmation_send(user=user)
+    return user
+
+
+def signup_confirmation_send(*, user: User) -> None:
+    if user.is_active:
+        return
+    path = reverse(
+        "signup_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": email_confirmation_token.make_token(user),
+        },
+    )
+    _send(to=[user.email], template="signup_confirm", context={"user": user, "confirm_url": settings.SITE_URL + path})
+
+
+def signup_confirmation_resend(*, email: str) -> None:
+    """Sends a fresh link to an account that was never confirmed; silent otherwise (no enumeration)."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=False, last_login__isnull=True).first()
+    if user is not None:
+        signup_confirmation_send(user=user)
+
+
+def user_confirm_email(*, user: User) -> None:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def organization_request(*, user: User, request: OrganizationRequest, title: str = "") -> Organization:
+    """A new, unverified organization with its requester as first admin.
+
+    The membership is approved at once: the organization itself is what the secretariat checks,
+    and until it is verified nobody can endorse for it.
+    """
+    name = " ".join(request.name.split())
+    if Organization.objects.filter(name__iexact=name).exists():
+        raise AccountError(_("An organization of this name is already registered: ask to join it instead."))
+    organization = Organization(
+        name=name,
+        slug=_unique_slug(name),
+        kind=request.kind,
+        country=request.country.strip(),
+        website=request.website,
+        contact_email=request.contact_email or user.email,
+    )
+    try:
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError as exc:
+        raise AccountError(_("An organization of this name is already registered: ask to join it instead.")) from exc
+    Membership.objects.create(
+        user=user,
+        organization=organization,
+        role=Membership.Role.ADMIN,
+        state=Membership.State.APPROVED,
+        title=title,
+        decided_at=timezone.now(),
+    )
+    staff = list(User.objects.filter(is_staff=True, is_active=True).exclude(email="").values_list("email", flat=True))
+    _send(to=staff, template="organization_requested", context={"organization": organization, "user": user})
+    return organization
+
+
+@transaction.atomic
+def membership_request(*, user: User, organization: Organization, title: str = "") -> Membership:
+    """A pending membership; the organization's admins are told."""
+    existing = Membership.objects.filter(user=user, organization=organization).first()
+    if existing is not None:
+        if existing.state == Membership.State.REJECTED:
+            raise AccountError(_("This organization has declined your request."))
+        return existing
+    membership = Membership.objects.create(user=user, organization=organization, title=title)
+    admins = list(
+        Membership.objects.approved()
+        .filter(organization=organization, role=Membership.Role.ADMIN, user__is_active=True)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    _send(to=admins, template="membership_requested", context={"membership": membership, "user": user})
+    return membership
+
+
+@transaction.atomic
+def membership_decide(*, membership: Membership, approve: bool, by: Any) -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.state != Membership.State.PENDING:
+        raise AccountError(_("This request has already been decided."))
+    membership.state = Membership.State.APPROVED if approve else Membership.State.REJECTED
+    membership.decided_at = timezone.now()
+    membership._history_user = by  # type: ignore[attr-defined]  # simple-history reads it
+    membership.save(update_fields=["state", "decided_at"])
+    if approve:
+        _send(to=[membership.user.email], template="membership_approved", context={"membership": membership})
+    return membership
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, by: Any) -> Membership:
+    """Changes a member's role; an organization always keeps at least one admin."""
+    if role not in Membership.Role.values:
+        raise AccountError(_("Unknown role."))
+    # Lock the organization so two admins demoting each other at once cannot leave none.
+    Organization.objects.select_for_update().filter(pk=membership.organization_id).first()
+    membership = Membership.objects.get(pk=membership.pk)
+    if membership.state != Membership.State.APPROVED:
+        raise AccountError(_("Only approved members have a role."))
+    if membership.role == Membership.Role.ADMIN and role != Membership.Role.ADMIN:
+        admins = Membership.objects.approved().filter(
+            organization_id=membership.organization_id, role=Membership.Role.ADMIN
+        )
+        if admins.count() <= 1:
+            raise AccountError(_("An organization needs at least one administrator."))
+    membership.role = role
+    membership._history_user = by  # type: ignore[attr-defined]  # simple-history reads it
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def organization_verify(*, organization: Organization, by: Any) -> Organization:
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.verified_at is not None:
+        raise AccountError(_("This organization is already verified."))
+    organization.verified_at = timezone.now()
+    organization.verified_by = by
+    organization._history_user = by  # type: ignore[attr-defined]  # simple-history reads it
+    organization.save(update_fields=["verified_at", "verified_by"])
+    admins = list(
+        Membership.objects.approved()
+        .filter(organization=organization, role=Membership.Role.ADMIN)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    _send(to=admins, template="organization_verified", context={"organization": organization})
+    return organization
+
+
+def membership_visit(*, membership: Membership) -> dt.datetime | None:
+    """Records a visit of the My organization page and returns the previous one.
+
+    update() rather than save(): a visit is not a change of the membership worth a history row.
+    """
+    previous = membership.last_visited_at
+    now = timezone.now()
+    Membership.objects.filter(pk=membership.pk).update(last_visited_at=now)
+    membership.last_visited_at = now
+    return previous

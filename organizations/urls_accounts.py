@@ -1,0 +1,25 @@
+"""Accounts, My organization and verification.
+
+Django's own authentication views keep their usual, un-namespaced names (``login``,
+``password_reset`` ...) because they reverse each other by those names.
+"""
+
+from django.urls import include, path
+
+from . import account_views as views
+
+urlpatterns = [
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/signup/done/", views.signup_done, name="signup_done"),
+    path("accounts/signup/resend/", views.signup_resend, name="signup_resend"),
+    path("accounts/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/organization/", views.organization_choose, name="organization_choose"),
+    path("my-organization/", views.my_organization_index, name="my_organization_index"),
+    path("my-organization/<slug:slug>/", views.my_organization, name="my_organization"),
+    path("memberships/<int:pk>/approve/", views.membership_approve, name="membership_approve"),
+    path("memberships/<int:pk>/reject/", views.membership_reject, name="membership_reject"),
+    path("memberships/<int:pk>/role/", views.membership_role, name="membership_role"),
+    path("secretariat/organizations/", views.organizations_pending, name="organizations_pending"),
+    path("secretariat/organizations/<slug:slug>/verify/", views.organization_verify, name="organization_verify"),
+]
