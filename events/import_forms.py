@@ -1,0 +1,207 @@
+"""Forms of the import and promote screens. Every failure a person can cause becomes a form error."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from events.importing.readers import (
+    MAX_UPLOAD_BYTES,
+    SUPPORTED_EXTENSIONS,
+    DocumentError,
+    read_document,
+    text_from_paste,
+)
+from events.importing.service import ImportMetadata
+from events.models import Convening, Paragraph, Participation
+from organizations.models import Organization
+
+UPLOAD_LIMIT_MB = f"{MAX_UPLOAD_BYTES / (1024 * 1024):g}"
+
+
+def _drafts() -> QuerySet[Convening]:
+    return Convening.objects.filter(status=Convening.Status.DRAFT).order_by("-start_date", "title")
+
+
+class DraftChoiceField(forms.ModelChoiceField[Convening]):
+    def label_from_instance(self, obj: Convening) -> str:
+        return f"{obj.code} · {obj.title[:90]}"
+
+
+class ImportSourceForm(forms.Form):
+    """Step 1: the document, pasted or uploaded."""
+
+    text = forms.CharField(
+        label=_("Paste the summary (plain text or Markdown)"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+    )
+    file = forms.FileField(
+        label=_("…or upload a file"),
+        required=False,
+        help_text=_("%(types)s, at most %(limit)s MB. A scanned PDF has no text to read: upload the original.")
+        % {"types": ", ".join(SUPPORTED_EXTENSIONS), "limit": UPLOAD_LIMIT_MB},
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(SUPPORTED_EXTENSIONS)}),
+    )
+    into = DraftChoiceField(
+        label=_("Import into"),
+        queryset=Convening.objects.none(),
+        required=False,
+        empty_label=_("A new draft"),
+        help_text=_("Choose an existing draft to update it in place; the preview shows what would change."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = _drafts()  # type: ignore[attr-defined]  # a ModelChoiceField
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("file")
+        pasted = cleaned.get("text") or ""
+        if self.errors:
+            return cleaned
+        try:
+            if upload is not None:
+                if pasted.strip():
+                    raise forms.ValidationError(_("Paste the text or upload a file, not both."))
+                if upload.size > MAX_UPLOAD_BYTES:
+                    raise forms.ValidationError(
+                        _(
+                            "The file is %(size).1f MB, over the %(limit)s MB limit. "
+                            "Upload a smaller file, or paste the text."
+                        )
+                        % {"size": upload.size / (1024 * 1024), "limit": UPLOAD_LIMIT_MB}
+                    )
+                cleaned["source"] = read_document(filename=upload.name or "", data=upload.read())
+                cleaned["filename"] = upload.name
+            else:
+                cleaned["source"] = text_from_paste(pasted)
+                cleaned["filename"] = ""
+        except DocumentError as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return cleaned
+
+
+class ImportConfirmForm(forms.ModelForm[Convening]):
+    """Step 2: the metadata as recognised, corrected by staff, and the text carried over from step 1."""
+
+    text = forms.CharField(widget=forms.HiddenInput, strip=False)
+    into = DraftChoiceField(
+        label=_("Import into"),
+        queryset=Convening.objects.none(),
+        required=False,
+        empty_label=_("A new draft"),
+    )
+    convenors = forms.ModelMultipleChoiceField(
+        label=_("Convenors"),
+        queryset=Organization.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several."),
+    )
+    new_convenors = forms.CharField(
+        label=_("Convenors not listed yet"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One organization name per line; each is added as an unverified organization."),
+    )
+    convenor_visibility = forms.ChoiceField(
+        label=_("Convenors are shown"),
+        choices=Participation.Visibility.choices,
+        initial=Participation.Visibility.PUBLIC,
+    )
+
+    class Meta:
+        model = Convening
+        fields = [
+            "title",
+            "summary_title",
+            "kind",
+            "start_date",
+            "end_date",
+            "city",
+            "venue",
+            "country",
+            "host_conference",
+            "rule",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = _drafts()  # type: ignore[attr-defined]  # a ModelChoiceField
+        self.fields["convenors"].queryset = Organization.objects.order_by("name")  # type: ignore[attr-defined]
+        # The parser may not recognise the kind: staff choose it rather than inherit a default.
+        self.fields["kind"].choices = [("", "---------"), *Convening.Kind.choices]  # type: ignore[attr-defined]
+
+    def clean_text(self) -> str:
+        try:
+            return text_from_paste(self.cleaned_data["text"])
+        except DocumentError as exc:
+            raise forms.ValidationError(exc.message) from exc
+
+    def clean_new_convenors(self) -> list[str]:
+        names = [" ".join(line.split()) for line in self.cleaned_data["new_convenors"].splitlines()]
+        names = [name for name in names if name]
+        limit = Organization._meta.get_field("name").max_length or 200
+        too_long = [name for name in names if len(name) > limit]
+        if too_long:
+            raise forms.ValidationError(_("Organization names have at most %(limit)s characters.") % {"limit": limit})
+        return names
+
+    def metadata(self, *, sha256: str) -> ImportMetadata:
+        data = self.cleaned_data
+        return ImportMetadata(
+            title=data["title"],
+            start_date=data["start_date"],
+            kind=data["kind"],
+            end_date=data["end_date"],
+            summary_title=data["summary_title"],
+            city=data["city"],
+            venue=data["venue"],
+            country=data["country"],
+            host_conference=data["host_conference"],
+            rule=data["rule"],
+            convenors=list(data["convenors"]),
+            new_convenors=data["new_convenors"],
+            convenor_visibility=data["convenor_visibility"],
+            source_sha256=sha256,
+        )
+
+
+class ParagraphChoiceField(forms.ModelMultipleChoiceField[Paragraph]):
+    def label_from_instance(self, obj: Paragraph) -> str:
+        text = re.sub(r"[*_`#>\[\]^]", "", obj.text)
+        return f"¶{obj.number} — {text[:100]}{'…' if len(text) > 100 else ''}"
+
+
+class PromoteForm(forms.Form):
+    """A proposal inside one or more paragraphs, edited into a recommendation."""
+
+    paragraphs = ParagraphChoiceField(
+        label=_("It comes from"),
+        queryset=Paragraph.objects.none(),
+        # Numbers, not ids: a convening's paragraphs are cited by them, in links too (?paragraphs=4).
+        to_field_name="number",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    headline = forms.CharField(label=_("Headline"), max_length=500)
+    body = forms.CharField(
+        label=_("Body"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown. Edit the paragraph's words down to the proposal."),
+    )
+
+    def __init__(self, *args: Any, convening: Convening, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["paragraphs"].queryset = convening.paragraphs.order_by("number")  # type: ignore[attr-defined]

@@ -1,0 +1,172 @@
+"""Reusable reads about convenings, with their related rows fetched up front."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+
+from organizations.models import Organization
+from recommendations.models import Endorsement, Recommendation, SubItem, Theme
+from recommendations.selectors import active_endorsement_count
+
+from .filters import ConveningFilter
+from .models import Convening, NextStep, Paragraph, Participation, Session
+
+
+def convening_list(*, user: Any) -> QuerySet[Convening]:
+    visible = Recommendation.objects.visible_to(user).values("pk")
+    return Convening.objects.visible_to(user).annotate(
+        recommendation_count=Count("recommendations", filter=Q(recommendations__in=visible), distinct=True)
+    )
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class ConveningFacets:
+    year: list[FacetOption] = field(default_factory=list)
+    kind: list[FacetOption] = field(default_factory=list)
+    country: list[FacetOption] = field(default_factory=list)
+    series: list[FacetOption] = field(default_factory=list)
+
+
+def convening_facets(*, user: Any, filterset: ConveningFilter) -> ConveningFacets:
+    """One GROUP BY over the visible convenings; each facet counted with the other filters applied."""
+    chosen = filterset.values
+    rows = (
+        Convening.objects.visible_to(user)
+        .order_by()
+        .annotate(year=ExtractYear("start_date"))
+        .values("year", "kind", "country", "series")
+        .annotate(n=Count("pk"))
+    )
+    kinds = dict(Convening.Kind.choices)
+    counts: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+    for row in rows:
+        values = {
+            "year": (str(row["year"]), str(row["year"])),
+            "kind": (row["kind"], str(kinds.get(row["kind"], row["kind"]))),
+            "country": (row["country"], row["country"]),
+            "series": (row["series"], row["series"]),
+        }
+        for facet, (value, label) in values.items():
+            others_match = all(
+                str(values[name][0]).lower() == str(chosen[name]).lower()
+                for name in values
+                if name != facet and name in chosen
+            )
+            if value and others_match:
+                counts[facet][value] = (label, counts[facet].get(value, (label, 0))[1] + row["n"])
+
+    def options(name: str, *, reverse: bool = False) -> list[FacetOption]:
+        selected = str(chosen.get(name, ""))
+        found = dict(counts[name])
+        if selected and selected.lower() not in {value.lower() for value in found}:
+            found[selected] = (selected, 0)
+        ordered = sorted(found.items(), key=lambda item: item[1][0].lower(), reverse=reverse)
+        return [
+            FacetOption(value=value, label=label, count=n, selected=value.lower() == selected.lower())
+            for value, (label, n) in ordered
+        ]
+
+    return ConveningFacets(
+        year=options("year", reverse=True), kind=options("kind"), country=options("country"), series=options("series")
+    )
+
+
+def convening_detail(*, user: Any, slug: str) -> Convening:
+    """The convening with everything its page shows, in a fixed number of queries.
+
+    Participations come through ``visible_to``: a confidential participant is not even fetched
+    for anyone outside the secretariat.
+    """
+    visible_recommendations = Recommendation.objects.visible_to(user)
+    recommendations = (
+        visible_recommendations.annotate(endorsement_count=active_endorsement_count())
+        .prefetch_related(
+            Prefetch("sub_items", queryset=SubItem.objects.order_by("letter")),
+            Prefetch("themes", queryset=Theme.objects.order_by("name")),
+        )
+        .order_by("number")
+    )
+    paragraphs = Paragraph.objects.order_by("number").prefetch_related(
+        Prefetch(
+            "promoted_recommendations",
+            queryset=visible_recommendations.select_related("convening").order_by("number"),
+        )
+    )
+    participations = (
+        Participation.objects.visible_to(user).select_related("organization").order_by("role", "organization__name")
+    )
+    next_steps = NextStep.objects.order_by("order", "pk").prefetch_related(
+        Prefetch("owners", queryset=Organization.objects.visible_to(user).order_by("name"))
+    )
+    queryset = Convening.objects.visible_to(user).prefetch_related(
+        "key_themes",
+        Prefetch("recommendations", queryset=recommendations),
+        Prefetch("sessions", queryset=Session.objects.order_by("order")),
+        Prefetch("paragraphs", queryset=paragraphs),
+        "footnotes",
+        Prefetch("participations", queryset=participations),
+        Prefetch("next_steps", queryset=next_steps),
+    )
+    return queryset.get(slug=slug)
+
+
+@dataclass
+class SummarySection:
+    session: Session | None
+    paragraphs: list[Paragraph]
+
+
+def summary_sections(convening: Convening) -> list[SummarySection]:
+    """The summary as the document reads: paragraphs under their sessions, in number order.
+
+    Paragraphs outside any session come first, as an unheaded introduction.
+    """
+    by_session: dict[int | None, list[Paragraph]] = defaultdict(list)
+    for paragraph in convening.paragraphs.all():
+        by_session[paragraph.session_id].append(paragraph)
+    sections = [SummarySection(session=None, paragraphs=by_session[None])] if by_session.get(None) else []
+    sections += [
+        SummarySection(session=session, paragraphs=by_session[session.pk])
+        for session in convening.sessions.all()
+        if by_session.get(session.pk) or session.title
+    ]
+    return sections
+
+
+def endorsement_totals(*, recommendation: Recommendation) -> dict[str, int]:
+    active = Endorsement.objects.active().filter(recommendation=recommendation)
+    return {"total": active.count(), "unnamed": active.filter(is_named=False).count()}
+
+
+@dataclass
+class HomeFigures:
+    convenings: int
+    recommendations: int
+    implemented: int
+    organizations: int
+    endorsements: int
+
+
+def home_figures(*, user: Any) -> HomeFigures:
+    recommendations = Recommendation.objects.visible_to(user)
+    totals = recommendations.aggregate(total=Count("pk"), implemented=Count("pk", filter=Q(status="implemented")))
+    return HomeFigures(
+        convenings=Convening.objects.visible_to(user).count(),
+        recommendations=totals["total"],
+        implemented=totals["implemented"],
+        organizations=Organization.objects.verified().count(),
+        endorsements=Endorsement.objects.active().filter(recommendation__in=recommendations.values("pk")).count(),
+    )

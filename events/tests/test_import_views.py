@@ -1,0 +1,456 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import weasyprint
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from events.importing.parser import parse_summary
+from events.importing.readers import MAX_UPLOAD_BYTES
+from events.importing.service import ImportMetadata, convening_import, recommendation_promote, source_sha256
+from events.models import Convening, Paragraph, Participation
+from events.tests.factories import ConveningFactory, ParagraphFactory, SessionFactory
+from events.tests.import_support import NO_NUMBERING, SMALL_SUMMARY, SMALL_SUMMARY_CORRECTED, VIENNA, seed_text
+from organizations.tests.factories import OrganizationFactory
+from recommendations.models import Recommendation
+from recommendations.tests.factories import RecommendationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _staff_client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _draft(text: str = SMALL_SUMMARY, **kwargs: Any) -> Convening:
+    result = parse_summary(text)
+    metadata = ImportMetadata.from_result(result, source_sha256=source_sha256(text))
+    return convening_import(result=result, metadata=metadata, user=None, **kwargs)
+
+
+def _confirm_data(text: str, **overrides: str) -> dict[str, str]:
+    data = {
+        "text": text,
+        "title": "Roundtable on Neighbourhood Mediation",
+        "summary_title": "Informal Meeting Summary",
+        "kind": "roundtable",
+        "start_date": "2019-03-04",
+        "end_date": "",
+        "city": "Nairobi",
+        "venue": "",
+        "country": "Kenya",
+        "host_conference": "",
+        "rule": "chatham_house",
+        "convenor_visibility": "public",
+        "new_convenors": "",
+        "into": "",
+        "action": "create",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- access -----------------------------------------------------------------------------------
+
+GET_PAGES = ["secretariat:index", "secretariat:import", "secretariat:convening", "secretariat:promote"]
+
+
+def _url(name: str, convening: Convening) -> str:
+    if name in ("secretariat:convening", "secretariat:promote", "secretariat:publish"):
+        return reverse(name, kwargs={"slug": convening.slug})
+    return reverse(name)
+
+
+@pytest.mark.parametrize("name", GET_PAGES)
+def test_secretariat_pages_send_anonymous_visitors_to_sign_in(client: Client, name: str) -> None:
+    convening = ConveningFactory.create()
+
+    response = client.get(_url(name, convening))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("persona", ["cso_member", "donor", "unverified_member"], indirect=True)
+@pytest.mark.parametrize("name", [*GET_PAGES, "secretariat:import_confirm", "secretariat:publish"])
+def test_secretariat_pages_are_not_found_for_non_staff(persona: User, name: str) -> None:
+    convening = ConveningFactory.create(status=Convening.Status.DRAFT)
+    client = _staff_client(persona)
+
+    get = client.get(_url(name, convening))
+    post = client.post(_url(name, convening), _confirm_data(SMALL_SUMMARY))
+
+    assert (get.status_code, post.status_code) == (404, 404)
+    assert Convening.objects.count() == 1
+    assert Convening.objects.get().status == Convening.Status.DRAFT
+
+
+@pytest.mark.parametrize("name", GET_PAGES)
+def test_secretariat_pages_open_for_staff(secretariat: User, name: str) -> None:
+    convening = ConveningFactory.create(status=Convening.Status.DRAFT)
+    ParagraphFactory.create(convening=convening, session=SessionFactory.create(convening=convening))
+
+    response = _staff_client(secretariat).get(_url(name, convening))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["secretariat:import_confirm", "secretariat:publish"])
+def test_state_changes_refuse_get(secretariat: User, name: str) -> None:
+    convening = ConveningFactory.create(status=Convening.Status.DRAFT)
+
+    response = _staff_client(secretariat).get(_url(name, convening))
+
+    assert response.status_code == 405
+
+
+def test_import_confirm_requires_csrf_token(secretariat: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(secretariat)
+
+    response = client.post(reverse("secretariat:import_confirm"), _confirm_data(SMALL_SUMMARY))
+
+    assert response.status_code == 403
+    assert Convening.objects.count() == 0
+
+
+# --- paste or upload → preview ----------------------------------------------------------------
+
+
+def test_import_page_states_the_upload_limit(secretariat: User) -> None:
+    response = _staff_client(secretariat).get(reverse("secretariat:import"))
+
+    assert f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB" in response.content.decode()
+
+
+def test_import_paste_shows_counts_without_saving(secretariat: User) -> None:
+    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": seed_text(VIENNA)})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-count="recommendations">13<' in html
+    assert 'data-count="sub_items">18<' in html
+    assert 'data-count="paragraphs">31<' in html
+    assert 'data-count="footnotes">2<' in html
+    assert Convening.objects.count() == 0
+
+
+def test_import_preview_prefills_the_recognised_metadata(secretariat: User) -> None:
+    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": seed_text(VIENNA)})
+
+    form = response.context["form"]
+    assert form.initial["kind"] == "civil_society_day"
+    assert str(form.initial["start_date"]) == "2017-05-25"
+    assert (form.initial["city"], form.initial["venue"]) == ("Vienna", "Hofburg")
+
+
+def test_import_preview_lists_problems_with_line_and_excerpt(secretariat: User) -> None:
+    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": NO_NUMBERING})
+
+    problem, excerpt = response.context["problems"][0]
+    html = response.content.decode()
+    assert "No numbering was found" in problem.message
+    assert excerpt == NO_NUMBERING.split("\n")[problem.line - 1].strip()
+    assert f'<td class="num">{problem.line}</td>' in html
+    assert excerpt in html
+
+
+def _scan_pdf() -> bytes:
+    svg = '<svg width="400" height="300" xmlns="http://www.w3.org/2000/svg"><rect width="380" height="280"/></svg>'
+    return bytes(weasyprint.HTML(string=svg).write_pdf())
+
+
+BAD_UPLOADS = [
+    ("empty.txt", b"", "The submitted file is empty."),
+    ("junk.txt", bytes(range(256)) * 40, "binary data"),
+    ("huge.txt", b"a" * (MAX_UPLOAD_BYTES + 1), "over the 5 MB limit"),
+    ("program.exe", b"MZ\x90\x00", "not supported"),
+]
+
+
+@pytest.mark.parametrize(("filename", "data", "message"), BAD_UPLOADS, ids=[b[0] for b in BAD_UPLOADS])
+def test_import_bad_upload_explains_and_creates_nothing(
+    secretariat: User, filename: str, data: bytes, message: str
+) -> None:
+    upload = SimpleUploadedFile(filename, data)
+
+    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"file": upload})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Convening.objects.count() == 0
+
+
+def test_import_pdf_without_text_layer_explains_and_creates_nothing(secretariat: User) -> None:
+    upload = SimpleUploadedFile("scan.pdf", _scan_pdf(), content_type="application/pdf")
+
+    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"file": upload})
+
+    assert response.status_code == 200
+    assert "no text layer" in response.content.decode()
+    assert Convening.objects.count() == 0
+
+
+def test_import_empty_paste_explains_and_creates_nothing(secretariat: User) -> None:
+    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": "  \n "})
+
+    assert response.status_code == 200
+    assert "Nothing was pasted" in response.content.decode()
+    assert Convening.objects.count() == 0
+
+
+def test_import_paste_over_the_limit_explains_and_creates_nothing(secretariat: User) -> None:
+    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": "a" * (MAX_UPLOAD_BYTES + 1)})
+
+    assert response.status_code == 200
+    assert "over the 5 MB limit" in response.content.decode()
+    assert Convening.objects.count() == 0
+
+
+def test_import_paste_and_file_together_is_refused(secretariat: User) -> None:
+    upload = SimpleUploadedFile("summary.txt", SMALL_SUMMARY.encode())
+
+    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": SMALL_SUMMARY, "file": upload})
+
+    assert "not both" in response.content.decode()
+
+
+def test_import_upload_of_a_text_file_previews(secretariat: User) -> None:
+    upload = SimpleUploadedFile("summary.md", SMALL_SUMMARY.encode())
+
+    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"file": upload})
+
+    assert response.context["counts"]["paragraphs"] == 2
+    assert response.context["form"].initial["text"].startswith("Roundtable on Neighbourhood Mediation")
+
+
+# --- confirm → draft --------------------------------------------------------------------------
+
+
+def test_import_confirm_creates_the_draft_and_redirects_to_it(secretariat: User) -> None:
+    organization = OrganizationFactory.create(name="Mediators United")
+    data = _confirm_data(SMALL_SUMMARY, convenors=str(organization.pk), new_convenors="Neighbours Network\n")
+
+    response = _staff_client(secretariat).post(reverse("secretariat:import_confirm"), data)
+
+    convening = Convening.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("secretariat:convening", kwargs={"slug": convening.slug})
+    assert convening.status == Convening.Status.DRAFT
+    assert list(convening.paragraphs.values_list("number", flat=True)) == [1, 2]
+    assert convening.source_sha256 == source_sha256(SMALL_SUMMARY)
+    assert sorted(p.organization.name for p in convening.participations.filter(role=Participation.Role.CONVENOR)) == [
+        "Mediators United",
+        "Neighbours Network",
+    ]
+
+
+def test_import_confirm_takes_edited_metadata(secretariat: User) -> None:
+    data = _confirm_data(SMALL_SUMMARY, title="Mediation in Practice", kind="workshop", venue="Town Hall")
+
+    _staff_client(secretariat).post(reverse("secretariat:import_confirm"), data)
+
+    convening = Convening.objects.get()
+    assert (convening.title, convening.kind, convening.venue, convening.code) == (
+        "Mediation in Practice",
+        "workshop",
+        "Town Hall",
+        "WS-2019-NAI",
+    )
+
+
+def test_import_confirm_of_text_without_numbering_imports_paragraphs(secretariat: User) -> None:
+    data = _confirm_data(NO_NUMBERING, title="Workshop on Local Radio", kind="workshop", start_date="2018-10-09")
+
+    _staff_client(secretariat).post(reverse("secretariat:import_confirm"), data)
+
+    assert list(Paragraph.objects.values_list("number", flat=True)) == [1, 2]
+
+
+def test_import_confirm_with_update_preview_action_saves_nothing(secretariat: User) -> None:
+    response = _staff_client(secretariat).post(
+        reverse("secretariat:import_confirm"), _confirm_data(SMALL_SUMMARY, action="preview")
+    )
+
+    assert response.status_code == 200
+    assert response.context["counts"]["paragraphs"] == 2
+    assert Convening.objects.count() == 0
+
+
+def test_import_confirm_with_invalid_metadata_explains_and_saves_nothing(secretariat: User) -> None:
+    data = _confirm_data(SMALL_SUMMARY, start_date="", end_date="2019-03-01", kind="")
+
+    response = _staff_client(secretariat).post(reverse("secretariat:import_confirm"), data)
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"start_date", "kind"}
+    assert Convening.objects.count() == 0
+
+
+def test_import_confirm_with_end_before_start_explains(secretariat: User) -> None:
+    data = _confirm_data(SMALL_SUMMARY, end_date="2019-03-01")
+
+    response = _staff_client(secretariat).post(reverse("secretariat:import_confirm"), data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert Convening.objects.count() == 0
+
+
+def test_import_confirm_without_text_sends_back_to_the_start(secretariat: User) -> None:
+    response = _staff_client(secretariat).post(reverse("secretariat:import_confirm"), _confirm_data(""))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("secretariat:import")
+    assert Convening.objects.count() == 0
+
+
+# --- re-import --------------------------------------------------------------------------------
+
+
+def test_import_same_text_again_offers_the_earlier_draft(secretariat: User) -> None:
+    draft = _draft(SMALL_SUMMARY)
+
+    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": SMALL_SUMMARY})
+
+    assert response.context["into"] == draft
+    assert response.context["diff"].has_changes is False
+    assert "nothing would change" in response.content.decode()
+
+
+def test_import_into_draft_shows_changes_then_updates_in_place(secretariat: User) -> None:
+    draft = _draft(SMALL_SUMMARY)
+    paragraph_ids = list(draft.paragraphs.order_by("number").values_list("pk", flat=True))
+    client = _staff_client(secretariat)
+
+    preview = client.post(reverse("secretariat:import"), {"text": SMALL_SUMMARY_CORRECTED, "into": draft.pk})
+    client.post(
+        reverse("secretariat:import_confirm"),
+        _confirm_data(SMALL_SUMMARY_CORRECTED, into=str(draft.pk), title=draft.title),
+    )
+
+    paragraphs = next(p for p in preview.context["diff"].parts if p.part == "paragraphs")
+    assert (paragraphs.added, paragraphs.changed) == (["¶3"], ["¶2"])
+    assert 'data-part="paragraphs"' in preview.content.decode()
+    assert Convening.objects.count() == 1
+    assert list(draft.paragraphs.order_by("number").values_list("pk", flat=True))[:2] == paragraph_ids
+    assert draft.paragraphs.count() == 3
+
+
+def test_import_into_published_convening_is_not_offered(secretariat: User) -> None:
+    published = _draft(SMALL_SUMMARY, publish=True)
+
+    response = _staff_client(secretariat).post(
+        reverse("secretariat:import_confirm"), _confirm_data(SMALL_SUMMARY_CORRECTED, into=str(published.pk))
+    )
+
+    assert "into" in response.context["form"].errors
+    assert published.paragraphs.count() == 2
+    assert Convening.objects.count() == 1
+
+
+def test_import_of_text_already_published_warns(secretariat: User) -> None:
+    published = _draft(SMALL_SUMMARY, publish=True)
+
+    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": SMALL_SUMMARY})
+
+    assert response.context["previous"] == published
+    assert response.context["into"] is None
+    assert "which is published" in response.content.decode()
+
+
+# --- the staff page, promote and publish ------------------------------------------------------
+
+
+def test_promote_form_is_prefilled_from_the_selection(secretariat: User) -> None:
+    draft = _draft(SMALL_SUMMARY)
+    url = reverse("secretariat:promote", kwargs={"slug": draft.slug})
+
+    response = _staff_client(secretariat).get(url, {"paragraphs": "2", "text": "Publish a shared handbook. For all."})
+
+    initial = response.context["form"].initial
+    assert initial["headline"] == "Publish a shared handbook."
+    assert initial["body"] == "Publish a shared handbook. For all."
+    assert [p.number for p in initial["paragraphs"]] == [2]
+
+
+def test_promote_creates_recommendation_shown_on_both_sides(secretariat: User) -> None:
+    draft = _draft(SMALL_SUMMARY)
+    client = _staff_client(secretariat)
+
+    response = client.post(
+        reverse("secretariat:promote", kwargs={"slug": draft.slug}),
+        {"paragraphs": ["2"], "headline": "Publish a shared handbook for mediators", "body": "For every programme."},
+    )
+    page = client.get(reverse("secretariat:convening", kwargs={"slug": draft.slug})).content.decode()
+
+    rec = Recommendation.objects.get(convening=draft)
+    assert response.status_code == 302
+    assert response["Location"].endswith("#r1")
+    assert [p.number for p in rec.source_paragraphs.all()] == [2]
+    assert 'Came from <a href="#p2">¶2</a>' in page
+    assert "Promoted to R1" in page
+
+
+def test_promote_without_paragraph_explains_and_creates_nothing(secretariat: User) -> None:
+    draft = _draft(SMALL_SUMMARY)
+
+    response = _staff_client(secretariat).post(
+        reverse("secretariat:promote", kwargs={"slug": draft.slug}), {"headline": "A headline", "body": ""}
+    )
+
+    assert response.status_code == 200
+    assert "paragraphs" in response.context["form"].errors
+    assert Recommendation.objects.count() == 0
+
+
+def test_publish_publishes_the_draft(secretariat: User) -> None:
+    draft = _draft(SMALL_SUMMARY)
+
+    response = _staff_client(secretariat).post(reverse("secretariat:publish", kwargs={"slug": draft.slug}))
+
+    draft.refresh_from_db()
+    assert response.status_code == 302
+    assert draft.status == Convening.Status.PUBLISHED
+
+
+# --- query counts -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_secretariat_list_query_count_is_constant(
+    secretariat: User, django_assert_max_num_queries: Any, count: int
+) -> None:
+    for _ in range(count):
+        convening = ConveningFactory.create()
+        ParagraphFactory.create(convening=convening)
+        RecommendationFactory.create(convening=convening)
+    client = _staff_client(secretariat)
+
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("secretariat:index"))
+
+    assert len(response.context["convenings"]) == count
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_secretariat_convening_page_query_count_is_constant(
+    secretariat: User, django_assert_max_num_queries: Any, count: int
+) -> None:
+    convening = ConveningFactory.create(status=Convening.Status.DRAFT)
+    session = SessionFactory.create(convening=convening)
+    paragraphs = [ParagraphFactory.create(convening=convening, session=session) for _ in range(count)]
+    for paragraph in paragraphs:
+        recommendation_promote(paragraphs=[paragraph], headline="A proposal", body="", user=None)
+    client = _staff_client(secretariat)
+
+    with django_assert_max_num_queries(13):
+        response = client.get(reverse("secretariat:convening", kwargs={"slug": convening.slug}))
+
+    assert response.content.decode().count("Promoted to R") == count

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView
+
+from recommendations import selectors as recommendation_selectors
+
+from . import selectors
+from .filters import ConveningFilter
+from .models import Convening, Participation
+
+LEADING_ROLES = (Participation.Role.CONVENOR, Participation.Role.CO_CHAIR)
+
+if TYPE_CHECKING:
+    from django.core.paginator import _SupportsPagination
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    context = {
+        "convenings": selectors.convening_list(user=request.user).order_by("-start_date", "title")[:4],
+        "most_endorsed": recommendation_selectors.most_endorsed(user=request.user, limit=5),
+        "themes": recommendation_selectors.themes_with_counts(user=request.user, limit=12),
+        "figures": selectors.home_figures(user=request.user),
+    }
+    return render(request, "home.html", context)
+
+
+class ConveningListView(ListView[Convening]):
+    template_name = "events/convening_list.html"
+    context_object_name = "convenings"
+    paginate_by = 25
+
+    def get_queryset(self) -> QuerySet[Convening]:
+        self.filterset = ConveningFilter(
+            self.request.GET, queryset=selectors.convening_list(user=self.request.user), request=self.request
+        )
+        return self.filterset.qs.order_by("-start_date", "title")
+
+    def paginate_queryset(
+        self, queryset: _SupportsPagination[Convening], page_size: int
+    ) -> tuple[Paginator[Convening], Page[Convening], list[Convening], bool]:
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, list(page.object_list), page.has_other_pages()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        facets = selectors.convening_facets(user=self.request.user, filterset=self.filterset)
+        context.update(
+            filterset=self.filterset,
+            facets=facets,
+            filter_fields=[
+                ("year", _("Year"), _("Any year"), facets.year),
+                ("kind", _("Kind"), _("Any kind"), facets.kind),
+                ("country", _("Country"), _("Any country"), facets.country),
+                ("series", _("Series"), _("Any series"), facets.series),
+            ],
+            ignored=self.filterset.ignored,
+            is_filtered=bool(self.filterset.values),
+        )
+        return context
+
+
+class ConveningDetailView(DetailView[Convening]):
+    template_name = "events/convening_detail.html"
+    context_object_name = "convening"
+
+    def get_object(self, queryset: QuerySet[Convening] | None = None) -> Convening:
+        try:
+            return selectors.convening_detail(user=self.request.user, slug=self.kwargs["slug"])
+        except Convening.DoesNotExist as exc:
+            raise Http404("No such convening") from exc
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        convening: Convening = self.object
+        participations = list(convening.participations.all())
+        context.update(
+            sections=selectors.summary_sections(convening),
+            convenors=[p for p in participations if p.role in LEADING_ROLES],
+            participants=participations,
+            recommendations=list(convening.recommendations.all()),
+        )
+        return context
