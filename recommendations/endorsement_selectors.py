@@ -1,0 +1,167 @@
+"""Reads about endorsements and signatures: totals, who may be named, what an organization did.
+
+Totals count every active endorsement. Names come only from ``Endorsement.visible_to`` (named,
+active, verified organization), so "not named" is the total minus the names shown: whoever is
+not listed is counted, and nothing else about them is said.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from organizations.models import Organization, is_secretariat
+
+from .models import Endorsement, Letter, Recommendation, StatusUpdate
+
+
+@dataclass
+class EndorsementSummary:
+    total: int
+    listed: list[Endorsement]
+    unnamed: int
+
+
+@dataclass
+class ActingOrganization:
+    """An organization the user may act for, and its active endorsement of the target, if any."""
+
+    organization: Organization
+    endorsement: Endorsement | None
+
+
+def _target(*, recommendation: Any = None, letter: Any = None) -> dict[str, Any]:
+    if (recommendation is None) == (letter is None):
+        raise ValueError("exactly one of recommendation and letter")
+    return {"recommendation": recommendation} if recommendation is not None else {"letter": letter}
+
+
+def endorsement_summary(*, user: Any, recommendation: Any = None, letter: Any = None) -> EndorsementSummary:
+    target = _target(recommendation=recommendation, letter=letter)
+    total = Endorsement.objects.active().filter(**target).count()
+    if is_secretariat(user):
+        # The secretariat sees everyone, the counted-but-not-named marked as such.
+        listed = list(
+            Endorsement.objects.active().filter(**target).select_related("organization").order_by("organization__name")
+        )
+        return EndorsementSummary(total=total, listed=listed, unnamed=sum(1 for e in listed if not e.is_named))
+    listed = list(
+        Endorsement.objects.visible_to(user)
+        .active()
+        .named()
+        .filter(**target)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    return EndorsementSummary(total=total, listed=listed, unnamed=max(total - len(listed), 0))
+
+
+def acting_organizations(*, user: Any, recommendation: Any = None, letter: Any = None) -> list[ActingOrganization]:
+    target = _target(recommendation=recommendation, letter=letter)
+    organizations = list(Organization.objects.acting_for(user).order_by("name"))
+    if not organizations:
+        return []
+    active = {
+        e.organization_id: e
+        for e in Endorsement.objects.active().filter(organization__in=[o.pk for o in organizations], **target)
+    }
+    return [ActingOrganization(organization=o, endorsement=active.get(o.pk)) for o in organizations]
+
+
+def active_signature_count() -> Coalesce:
+    signatures = Endorsement.objects.active().filter(letter=OuterRef("pk"))
+    counted = signatures.order_by().values("letter").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def letter_list(*, user: Any) -> QuerySet[Letter]:
+    return (
+        Letter.objects.visible_to(user)
+        .select_related("addressee")
+        .annotate(signature_count=active_signature_count())
+        .order_by("-opens_on", "-created_at")
+    )
+
+
+def letter_detail(*, user: Any, slug: str) -> Letter:
+    """The letter with the recommendations it cites that this user may see."""
+    recommendations = (
+        Recommendation.objects.visible_to(user).select_related("convening").order_by("convening__code", "number")
+    )
+    return (
+        Letter.objects.visible_to(user)
+        .select_related("addressee", "convening")
+        .prefetch_related(Prefetch("recommendations", queryset=recommendations, to_attr="visible_recommendations"))
+        .get(slug=slug)
+    )
+
+
+# --- My organization ------------------------------------------------------------------------
+
+
+@dataclass
+class ActivityRow:
+    """One endorsement or signature of the organization, newest first, with what changed lately."""
+
+    endorsement: Endorsement
+    is_new: bool = False
+    status_updates: list[StatusUpdate] = field(default_factory=list)
+    changed: bool = False
+
+
+@dataclass
+class OrganizationActivity:
+    recommendations: list[ActivityRow]
+    letters: list[ActivityRow]
+
+    @property
+    def changes(self) -> int:
+        return sum(1 for row in self.recommendations + self.letters if row.changed)
+
+
+def organization_activity(*, organization: Organization, since: dt.datetime | None) -> OrganizationActivity:
+    """Everything the organization endorsed and signed, withdrawn ones included (its own history).
+
+    "Changed since" covers endorsements made or withdrawn by colleagues, status updates of the
+    endorsed recommendations, and changes of the signed letters (state, dates, text).
+    """
+    endorsements = list(
+        Endorsement.objects.filter(organization=organization)
+        .select_related("recommendation__convening", "letter__addressee", "endorsed_by")
+        .order_by("-created_at")
+    )
+    recommendation_ids = {e.recommendation_id for e in endorsements if e.recommendation_id}
+    letter_ids = {e.letter_id for e in endorsements if e.letter_id}
+    updates: dict[int, list[StatusUpdate]] = {}
+    changed_letters: set[int] = set()
+    if since is not None:
+        for update in StatusUpdate.objects.filter(
+            recommendation_id__in=recommendation_ids, created_at__gt=since
+        ).order_by("-date", "-created_at"):
+            updates.setdefault(update.recommendation_id, []).append(update)
+        changed_letters = set(
+            Letter.history.filter(id__in=letter_ids, history_date__gt=since).values_list("id", flat=True)
+        )
+
+    def row(e: Endorsement) -> ActivityRow:
+        if since is None:
+            return ActivityRow(endorsement=e)
+        moved = e.created_at > since or (e.withdrawn_at is not None and e.withdrawn_at > since)
+        target_updates = updates.get(e.recommendation_id, []) if e.recommendation_id else []
+        letter_changed = bool(e.letter_id and e.letter_id in changed_letters)
+        return ActivityRow(
+            endorsement=e,
+            is_new=moved,
+            status_updates=target_updates,
+            changed=moved or bool(target_updates) or letter_changed,
+        )
+
+    rows = [row(e) for e in endorsements]
+    return OrganizationActivity(
+        recommendations=[r for r in rows if r.endorsement.recommendation_id],
+        letters=[r for r in rows if r.endorsement.letter_id],
+    )

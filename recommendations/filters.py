@@ -1,0 +1,162 @@
+"""The recommendation filters, shared by the list page, its facets and the exports.
+
+Every parameter is optional and forgiving: a value the form cannot read (an unknown status, a
+year that is not a number) is dropped and reported, never a 500; an unknown slug simply matches
+nothing. Filters only ever narrow a queryset that ``visible_to`` has already restricted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import django_filters
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import Q, QuerySet, TextChoices
+from django.utils.translation import gettext_lazy as _
+
+from gsx_portal.filtering import LenientFilterSet, YearFilter
+
+from .models import Endorsement, Recommendation, Status, SubItem
+
+# Must match the GIN indexes of migration 0002 (a test runs EXPLAIN to prove they are used).
+SEARCH_CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+TEXT_IDS_LIMIT = 2000
+
+
+class Sort(TextChoices):
+    RELEVANCE = "relevance", _("Best match")
+    NEWEST = "newest", _("Newest first")
+    MOST_ENDORSED = "endorsed", _("Most endorsed")
+    REFERENCE = "reference", _("Reference")
+
+
+def recommendation_search_vector() -> SearchVector:
+    return SearchVector("headline", "body", config=SEARCH_CONFIG)
+
+
+def subitem_search_vector() -> SearchVector:
+    return SearchVector("text", config=SEARCH_CONFIG)
+
+
+def uses_full_text(queryset: QuerySet[Any]) -> bool:
+    return connections[queryset.db].vendor == "postgresql"
+
+
+def search_query(text: str) -> SearchQuery:
+    # websearch syntax never raises on user input: quotes, "or", "-word" and stray colons are fine.
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+
+
+def text_search(queryset: QuerySet[Recommendation], text: str) -> QuerySet[Recommendation]:
+    """Recommendations whose headline, body or a sub-item match ``text``.
+
+    PostgreSQL: websearch syntax over the two GIN indexes; each side is an indexed subquery, so
+    the outer query only checks membership. Elsewhere every word must appear somewhere.
+    """
+    text = text.strip()
+    if not text:
+        return queryset
+    if uses_full_text(queryset):
+        query = search_query(text)
+        by_text = (
+            Recommendation.objects.annotate(search=recommendation_search_vector()).filter(search=query).values("pk")
+        )
+        by_sub_item = (
+            SubItem.objects.annotate(search=subitem_search_vector()).filter(search=query).values("recommendation_id")
+        )
+        return queryset.filter(Q(pk__in=by_text) | Q(pk__in=by_sub_item))
+    for word in plain_words(text):
+        queryset = queryset.filter(
+            Q(headline__icontains=word)
+            | Q(body__icontains=word)
+            | Q(pk__in=SubItem.objects.filter(text__icontains=word).values("recommendation_id"))
+        )
+    return queryset
+
+
+def plain_words(text: str) -> list[str]:
+    """The words of a query for the fallback search; operators and quotes are dropped."""
+    words = [word.strip("\"'\\:;,.()[]{}<>") for word in re.split(r"\s+", text)]
+    return [word for word in words if word and word.lower() != "or" and not word.startswith("-")][:10]
+
+
+def with_relevance(queryset: QuerySet[Recommendation], text: str) -> QuerySet[Recommendation]:
+    return queryset.annotate(relevance=SearchRank(recommendation_search_vector(), search_query(text)))
+
+
+class RecommendationFilter(LenientFilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=MAX_QUERY_LENGTH)
+    theme = django_filters.CharFilter(label=_("Theme"), field_name="themes__slug")
+    addressee = django_filters.CharFilter(label=_("Addressed to"), field_name="addressees__slug")
+    convening = django_filters.CharFilter(label=_("Convening"), field_name="convening__slug")
+    year = YearFilter(
+        label=_("Year"), field_name="convening__start_date", lookup_expr="year", min_value=1900, max_value=2200
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    country = django_filters.CharFilter(label=_("Country"), field_name="convening__country", lookup_expr="iexact")
+    endorsed_by = django_filters.CharFilter(label=_("Endorsed by"), method="filter_endorsed_by")
+    sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=Sort.choices, method="filter_nothing")
+
+    # Filters that narrow by a property of the convening; their facets are counted together.
+    CONVENING_FACETS = ("convening", "year", "country", "status")
+
+    class Meta:
+        model = Recommendation
+        fields: list[str] = []
+
+    @property
+    def user(self) -> Any:
+        return getattr(self.request, "user", None)
+
+    def filter_text(self, queryset: QuerySet[Recommendation], name: str, value: str) -> QuerySet[Recommendation]:
+        # The list page narrows by the text six times (rows, count and four facets): the matches
+        # are looked up in the GIN index once and reused as a list of ids, unless there are so
+        # many that the subquery is the cheaper form.
+        if not hasattr(self, "_text_matches"):
+            matches = list(
+                text_search(Recommendation.objects.order_by(), value).values_list("pk", flat=True)[: TEXT_IDS_LIMIT + 1]
+            )
+            self._text_matches = matches if len(matches) <= TEXT_IDS_LIMIT else None
+        if self._text_matches is None:
+            return text_search(queryset, value)
+        return queryset.filter(pk__in=self._text_matches)
+
+    def filter_endorsed_by(self, queryset: QuerySet[Recommendation], name: str, value: str) -> QuerySet[Recommendation]:
+        # Through visible_to: an organization that only endorsed without being named matches
+        # nothing, so nobody can probe for it by slug.
+        endorsements = (
+            Endorsement.objects.visible_to(self.user)
+            .active()
+            .filter(organization__slug=value, recommendation__isnull=False)
+        )
+        return queryset.filter(pk__in=endorsements.values("recommendation_id"))
+
+    def filter_nothing(self, queryset: QuerySet[Recommendation], name: str, value: str) -> QuerySet[Recommendation]:
+        return queryset  # sorting is the selector's job, after the facets are counted
+
+    def apply(self, queryset: QuerySet[Recommendation], *, exclude: Iterable[str] = ()) -> QuerySet[Recommendation]:
+        skipped = {"sort", *exclude}
+        for name, value in self.values.items():
+            if name not in skipped:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+        return self.apply(queryset)
+
+    @property
+    def text(self) -> str:
+        return str(self.values.get("q", "")).strip()
+
+    @property
+    def sort_order(self) -> str:
+        chosen = self.values.get("sort")
+        if chosen == Sort.RELEVANCE and not self.text:
+            chosen = None
+        if chosen:
+            return str(chosen)
+        return Sort.RELEVANCE.value if self.text else Sort.NEWEST.value

@@ -1,0 +1,382 @@
+"""Recommendations, what they are about and to whom, who backs them and where they stand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import Storage
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from events.models import Convening, Paragraph
+from gsx_portal.storage import PrivateFileStorage
+from organizations.models import Organization, is_secretariat
+
+
+def evidence_storage() -> Storage:
+    # Evidence of a draft's follow-up is the secretariat's; files leave through the evidence view.
+    return PrivateFileStorage("EVIDENCE_ROOT")
+
+
+class Theme(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:theme_detail", kwargs={"slug": self.slug})
+
+
+class Addressee(models.Model):
+    class Group(models.TextChoices):
+        STATES = "states", _("States and governments")
+        MULTILATERAL = "multilateral", _("UN and multilateral bodies")
+        DONORS = "donors", _("Donors")
+        CIVIL_SOCIETY = "civil_society", _("Civil society")
+        OTHER = "other", _("Other actors")
+
+    name = models.CharField(_("name"), max_length=160, unique=True)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True)
+    group = models.CharField(_("group"), max_length=20, choices=Group.choices, default=Group.OTHER)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("addressee")
+        verbose_name_plural = _("addressees")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Status(models.TextChoices):
+    """The lifecycle of a recommendation and of each addressee's response to it (product.md)."""
+
+    PROPOSED = "proposed", _("Proposed")
+    CIRCULATING = "circulating", _("Circulating")
+    SUBMITTED = "submitted", _("Submitted")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    IN_PROGRESS = "in_progress", _("In progress")
+    IMPLEMENTED = "implemented", _("Implemented")
+    NOT_TAKEN_UP = "not_taken_up", _("Not taken up")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class RecommendationQuerySet(models.QuerySet["Recommendation"]):
+    def published(self) -> RecommendationQuerySet:
+        return self.filter(convening__status=Convening.Status.PUBLISHED)
+
+    def visible_to(self, user: Any) -> RecommendationQuerySet:
+        if is_secretariat(user):
+            return self.all()
+        return self.published()
+
+
+class Recommendation(models.Model):
+    convening = models.ForeignKey(Convening, on_delete=models.CASCADE, related_name="recommendations")
+    number = models.PositiveIntegerField(_("number"))
+    headline = models.CharField(_("headline"), max_length=500)
+    body = models.TextField(_("body"), blank=True, help_text=_("Markdown; footnote markers as [^1]."))
+    themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations", verbose_name=_("themes"))
+    addressees = models.ManyToManyField(
+        Addressee, blank=True, related_name="recommendations", verbose_name=_("addressees")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
+    )
+    # Provenance: the summary paragraphs a proposal was promoted from.
+    source_paragraphs = models.ManyToManyField(
+        Paragraph, blank=True, related_name="promoted_recommendations", verbose_name=_("source paragraphs")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(m2m_fields=[themes, addressees])
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["convening", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["convening", "number"], name="recommendation_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="recommendation_number_positive"),
+        ]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.headline}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:detail", kwargs={"slug": self.convening.slug, "number": self.number})
+
+    @property
+    def reference(self) -> str:
+        """The stable, citable reference, e.g. CSD-2017-VIE/R2."""
+        return f"{self.convening.code}/R{self.number}"
+
+    @property
+    def anchor(self) -> str:
+        return f"r{self.number}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        # References are cited in letters and reports: once published, numbers must not move.
+        if self.pk and self.convening_id:
+            previous = Recommendation.objects.filter(pk=self.pk).values_list("number", flat=True).first()
+            if previous is not None and previous != self.number and self.convening.is_published:
+                raise ValidationError(
+                    {"number": _("Numbers are frozen once the convening is published; references cite them.")}
+                )
+
+
+class SubItem(models.Model):
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="sub_items")
+    letter = models.CharField(_("letter"), max_length=3)
+    text = models.TextField(_("text"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recommendation", "letter"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "letter"], name="subitem_unique_letter"),
+        ]
+        verbose_name = _("sub-item")
+        verbose_name_plural = _("sub-items")
+
+    def __str__(self) -> str:
+        return f"{self.letter}. {self.text[:60]}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.recommendation.reference}.{self.letter}"
+
+    @property
+    def anchor(self) -> str:
+        return f"r{self.recommendation.number}-{self.letter}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.pk and self.recommendation_id:
+            previous = SubItem.objects.filter(pk=self.pk).values_list("letter", flat=True).first()
+            if previous is not None and previous != self.letter and self.recommendation.convening.is_published:
+                raise ValidationError({"letter": _("Letters are frozen once the convening is published.")})
+
+
+class LetterQuerySet(models.QuerySet["Letter"]):
+    def visible_to(self, user: Any) -> LetterQuerySet:
+        if is_secretariat(user):
+            return self.all()
+        return self.exclude(state=Letter.State.DRAFT)
+
+
+class Letter(models.Model):
+    """A sign-on letter: organizations sign it as they endorse recommendations."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CIRCULATING = "circulating", _("Circulating for signatures")
+        CLOSED = "closed", _("Closed")
+        SENT = "sent", _("Sent")
+
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    addressee = models.ForeignKey(
+        Addressee, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters", verbose_name=_("addressee")
+    )
+    body = models.TextField(_("body"), help_text=_("Markdown."))
+    recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="letters")
+    convening = models.ForeignKey(Convening, null=True, blank=True, on_delete=models.SET_NULL, related_name="letters")
+    opens_on = models.DateField(_("opens on"), null=True, blank=True)
+    closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = LetterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendations:letter_detail", kwargs={"slug": self.slug})
+
+    def is_open_for_signatures(self, today: Any = None) -> bool:
+        today = today or timezone.localdate()
+        if self.state != self.State.CIRCULATING:
+            return False
+        if self.opens_on and today < self.opens_on:
+            return False
+        return not (self.closes_on and today > self.closes_on)
+
+
+class EndorsementQuerySet(models.QuerySet["Endorsement"]):
+    def active(self) -> EndorsementQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+    def named(self) -> EndorsementQuerySet:
+        return self.filter(is_named=True)
+
+    def visible_to(self, user: Any) -> EndorsementQuerySet:
+        """Who endorsed: active, named endorsements of visible objects; the secretariat sees all.
+
+        Counted-but-not-named endorsements are counted elsewhere (annotations over ``active()``)
+        and never listed for anyone but the secretariat.
+        """
+        if is_secretariat(user):
+            return self.all()
+        return (
+            self.active()
+            .named()
+            .filter(
+                Q(recommendation__convening__status=Convening.Status.PUBLISHED)
+                | Q(letter__state__in=[Letter.State.CIRCULATING, Letter.State.CLOSED, Letter.State.SENT]),
+                organization__verified_at__isnull=False,
+            )
+        )
+
+
+class Endorsement(models.Model):
+    """An organization's support for a recommendation or a sign-on letter (its signature)."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, null=True, blank=True, on_delete=models.CASCADE, related_name="endorsements"
+    )
+    letter = models.ForeignKey(Letter, null=True, blank=True, on_delete=models.CASCADE, related_name="endorsements")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="endorsements")
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="endorsements"
+    )
+    signatory_name = models.CharField(_("signatory's name"), max_length=200)
+    signatory_title = models.CharField(_("signatory's title"), max_length=200, blank=True)
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    is_named = models.BooleanField(
+        _("named"), default=True, help_text=_("Unticked: counted, but the organization is never named.")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = EndorsementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recommendation__isnull=False, letter__isnull=True)
+                | Q(recommendation__isnull=True, letter__isnull=False),
+                name="endorsement_of_recommendation_or_letter",
+            ),
+            models.UniqueConstraint(
+                fields=["recommendation", "organization"],
+                condition=Q(withdrawn_at__isnull=True, recommendation__isnull=False),
+                name="endorsement_one_active_per_recommendation",
+            ),
+            models.UniqueConstraint(
+                fields=["letter", "organization"],
+                condition=Q(withdrawn_at__isnull=True, letter__isnull=False),
+                name="endorsement_one_active_per_letter",
+            ),
+        ]
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+
+    def __str__(self) -> str:
+        target = self.recommendation or self.letter
+        return f"{self.organization} → {target}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class AddresseeResponse(models.Model):
+    """Where one addressee stands on one recommendation; the overall status derives from these."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="responses")
+    addressee = models.ForeignKey(Addressee, on_delete=models.PROTECT, related_name="responses")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    owner = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="followed_responses",
+        verbose_name=_("followed up by"),
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["recommendation", "addressee__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "addressee"], name="response_unique_addressee"),
+        ]
+        verbose_name = _("addressee response")
+        verbose_name_plural = _("addressee responses")
+
+    def __str__(self) -> str:
+        return f"{self.recommendation.reference} · {self.addressee}: {self.get_status_display()}"
+
+
+class StatusUpdateQuerySet(models.QuerySet["StatusUpdate"]):
+    def visible_to(self, user: Any) -> StatusUpdateQuerySet:
+        return self.filter(recommendation__in=Recommendation.objects.visible_to(user))
+
+
+class StatusUpdate(models.Model):
+    """A dated entry on a recommendation's timeline: who claims what, and the evidence."""
+
+    class Source(models.TextChoices):
+        ADDRESSEE = "addressee", _("Statement by the addressee")
+        OFFICIAL_DOCUMENT = "official_document", _("UN or OSCE document")
+        CSO_MONITORING = "cso_monitoring", _("CSO monitoring")
+        SECRETARIAT = "secretariat", _("Secretariat")
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="status_updates")
+    addressee = models.ForeignKey(
+        Addressee, null=True, blank=True, on_delete=models.PROTECT, related_name="status_updates"
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    note = models.TextField(_("note"), blank=True)
+    public_reason = models.CharField(_("public reason"), max_length=500, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.SECRETARIAT)
+    evidence_url = models.URLField(_("evidence link"), blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to="%Y/", storage=evidence_storage, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recommendation", "-date", "-created_at"]
+        verbose_name = _("status update")
+        verbose_name_plural = _("status updates")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_status_display()}"

@@ -1,0 +1,362 @@
+"""Reusable reads about recommendations and themes, with their related rows fetched up front.
+
+Counts of endorsements are taken over every active endorsement, named or not: an organization
+that asked not to be named still counts. Names only ever come from ``Endorsement.visible_to``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from events.models import Paragraph
+from organizations.models import Organization
+
+from .filters import RecommendationFilter, Sort, uses_full_text, with_relevance
+from .models import Addressee, Endorsement, Recommendation, Status, SubItem, Theme
+
+ENDORSER_FACET_SIZE = 15
+# Up to this many matching recommendations, their ids are fetched once and reused: PostgreSQL then
+# reads endorsements through their recommendation index instead of scanning them all.
+ID_LIST_LIMIT = 2000
+
+
+def active_endorsement_count(*, unnamed_only: bool = False) -> Coalesce:
+    """A subquery annotation: per recommendation, not a join, so it never multiplies rows and is
+    computed only for the rows a page shows (unless the page sorts by it)."""
+    endorsements = Endorsement.objects.active().filter(recommendation=OuterRef("pk"))
+    if unnamed_only:
+        endorsements = endorsements.filter(is_named=False)
+    counted = endorsements.order_by().values("recommendation").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def by_endorsements(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """Most endorsed first. A join and one GROUP BY count every row at once, where the per-row
+    subquery of ``with_rows`` would run once per recommendation before the sort could start."""
+    return queryset.annotate(
+        endorsement_count=Count("endorsements", filter=Q(endorsements__withdrawn_at__isnull=True))
+    ).order_by("-endorsement_count", "-convening__start_date", "convening__code", "number")
+
+
+def order_by_sort(queryset: QuerySet[Recommendation], *, sort: str, text: str = "") -> QuerySet[Recommendation]:
+    newest = ("-convening__start_date", "convening__code", "number")
+    if sort == Sort.RELEVANCE and text and uses_full_text(queryset):
+        return with_relevance(queryset, text).order_by("-relevance", *newest)
+    if sort == Sort.MOST_ENDORSED:
+        return by_endorsements(queryset)
+    if sort == Sort.REFERENCE:
+        return queryset.order_by("convening__code", "number")
+    return queryset.order_by(*newest)
+
+
+def with_rows(queryset: QuerySet[Recommendation], *, count: bool = True) -> QuerySet[Recommendation]:
+    """What a row of a list shows: its convening, themes, addressees and endorsement count."""
+    rows = queryset.select_related("convening").prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("name")),
+        Prefetch("addressees", queryset=Addressee.objects.order_by("name")),
+    )
+    return rows.annotate(endorsement_count=active_endorsement_count()) if count else rows
+
+
+def recommendation_search(*, filterset: RecommendationFilter) -> QuerySet[Recommendation]:
+    """The filtered, sorted rows of the list page and the exports."""
+    sort = filterset.sort_order
+    rows = with_rows(filterset.qs, count=sort != Sort.MOST_ENDORSED)
+    return order_by_sort(rows, sort=sort, text=filterset.text)
+
+
+# --- Facets ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facets:
+    """Per filter, the values found and how many results each would give.
+
+    A facet is counted with every *other* filter applied, so its counts say what choosing a
+    value would give, and the chosen value's neighbours stay visible for switching.
+    """
+
+    theme: list[FacetOption] = field(default_factory=list)
+    addressee: list[FacetOption] = field(default_factory=list)
+    convening: list[FacetOption] = field(default_factory=list)
+    # The size of the result itself, when counting the facets already told it.
+    result_count: int | None = None
+    year: list[FacetOption] = field(default_factory=list)
+    status: list[FacetOption] = field(default_factory=list)
+    country: list[FacetOption] = field(default_factory=list)
+    endorsed_by: list[FacetOption] = field(default_factory=list)
+
+    def label(self, name: str, value: Any) -> str:
+        for option in getattr(self, name, []):
+            if option.value == str(value):
+                return option.label
+        return str(value)
+
+
+def _options(
+    counts: dict[str, tuple[str, int]], *, selected: Any, sort_key: Callable[[tuple[str, str, int]], Any] | None = None
+) -> list[FacetOption]:
+    """Options from {value: (label, count)}; a chosen value is always offered, even at 0."""
+    rows = [(value, label, count) for value, (label, count) in counts.items()]
+    chosen = "" if selected in (None, "") else str(selected)
+    if chosen and chosen not in counts:
+        rows.append((chosen, chosen, 0))
+    rows.sort(key=sort_key or (lambda row: row[1].lower()))
+    return [FacetOption(value=v, label=label, count=n, selected=(v.lower() == chosen.lower())) for v, label, n in rows]
+
+
+def bounded_ids(queryset: QuerySet[Recommendation]) -> list[int] | None:
+    ids = list(queryset.order_by().values_list("pk", flat=True)[: ID_LIST_LIMIT + 1])
+    return ids if len(ids) <= ID_LIST_LIMIT else None
+
+
+def recommendation_facets(*, filterset: RecommendationFilter, user: Any) -> Facets:
+    """Four or five queries: convening-level facets together, then themes, addressees and endorsers
+    (the endorsers through the matching ids when a filter makes them few)."""
+    base = Recommendation.objects.visible_to(user)
+    chosen = filterset.values
+    facets = Facets()
+
+    # One GROUP BY (convening, status) answers the convening, year, country and status facets:
+    # for each, the rows are summed in Python with the other three filters applied.
+    convening_rows = list(
+        filterset.apply(base, exclude=RecommendationFilter.CONVENING_FACETS)
+        .order_by()
+        .values(
+            "convening__slug",
+            "convening__code",
+            "convening__title",
+            "convening__start_date",
+            "convening__country",
+            "status",
+        )
+        .annotate(n=Count("pk"))
+    )
+
+    def keep(row: dict[str, Any], facet: str) -> bool:
+        tests = {
+            "convening": lambda: row["convening__slug"] == chosen["convening"],
+            "year": lambda: row["convening__start_date"].year == chosen["year"],
+            "country": lambda: (row["convening__country"] or "").lower() == str(chosen["country"]).lower(),
+            "status": lambda: row["status"] == chosen["status"],
+        }
+        return all(tests[name]() for name in RecommendationFilter.CONVENING_FACETS if name != facet and name in chosen)
+
+    per_facet: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+    dates: dict[str, Any] = {}
+    for row in convening_rows:
+        keys = {
+            "convening": (row["convening__slug"], f"{row['convening__code']} · {row['convening__title']}"),
+            "year": (str(row["convening__start_date"].year), str(row["convening__start_date"].year)),
+            "country": (row["convening__country"], row["convening__country"]),
+            "status": (row["status"], str(Status(row["status"]).label)),
+        }
+        dates[row["convening__slug"]] = row["convening__start_date"]
+        for facet, (value, label) in keys.items():
+            if value and keep(row, facet):
+                previous = per_facet[facet].get(value, (label, 0))[1]
+                per_facet[facet][value] = (label, previous + row["n"])
+
+    status_order = {value: index for index, value in enumerate(Status.values)}
+    facets.convening = _options(
+        per_facet["convening"],
+        selected=chosen.get("convening"),
+        sort_key=lambda row: (-dates[row[0]].toordinal() if row[0] in dates else 0, row[1]),
+    )
+    facets.year = _options(per_facet["year"], selected=chosen.get("year"), sort_key=lambda row: row[0])
+    facets.year.reverse()
+    facets.country = _options(per_facet["country"], selected=chosen.get("country"))
+    facets.status = _options(
+        per_facet["status"], selected=chosen.get("status"), sort_key=lambda row: status_order.get(row[0], 99)
+    )
+
+    facets.theme = _options(
+        _grouped(filterset.apply(base, exclude=["theme"]), "themes__slug", "themes__name"),
+        selected=chosen.get("theme"),
+    )
+    facets.addressee = _options(
+        _grouped(filterset.apply(base, exclude=["addressee"]), "addressees__slug", "addressees__name"),
+        selected=chosen.get("addressee"),
+    )
+
+    # Only endorsers the user may see named; the most frequent first, a short list.
+    endorser_base = filterset.apply(base, exclude=["endorsed_by"])
+    ids = bounded_ids(endorser_base) if chosen.keys() - {"sort"} else None
+    if ids is not None and "endorsed_by" not in chosen:
+        facets.result_count = len(ids)
+    endorsements = Endorsement.objects.visible_to(user).active().filter(recommendation__isnull=False)
+    if ids is not None:
+        endorsements = endorsements.filter(recommendation__in=ids)
+    elif chosen.keys() - {"sort", "endorsed_by"}:
+        endorsements = endorsements.filter(recommendation__in=endorser_base.values("pk"))
+    # One active endorsement per organization and recommendation (a constraint), so a plain count
+    # counts recommendations, and hashes instead of sorting.
+    endorsers = (
+        endorsements.order_by()
+        .values("organization__slug", "organization__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "organization__name")[:ENDORSER_FACET_SIZE]
+    )
+    endorser_counts = {row["organization__slug"]: (row["organization__name"], row["n"]) for row in endorsers}
+    facets.endorsed_by = _options(
+        endorser_counts,
+        selected=chosen.get("endorsed_by"),
+        sort_key=lambda row: (-row[2], row[1].lower()),
+    )
+    return facets
+
+
+def _grouped(queryset: QuerySet[Recommendation], value: str, label: str) -> dict[str, tuple[str, int]]:
+    rows = queryset.order_by().filter(**{f"{value}__isnull": False}).values(value, label).annotate(n=Count("pk"))
+    return {row[value]: (row[label], row["n"]) for row in rows}
+
+
+# --- One recommendation ---------------------------------------------------------------------
+
+
+def recommendation_detail(*, user: Any, slug: str, number: int) -> Recommendation:
+    """The recommendation with everything its page shows, in a fixed number of queries.
+
+    ``endorsement_count`` and ``unnamed_count`` count every active endorsement; the names of
+    endorsers are the endorsement panel's, through ``Endorsement.visible_to``.
+    """
+    return (
+        Recommendation.objects.visible_to(user)
+        .select_related("convening", "superseded_by__convening")
+        .annotate(
+            endorsement_count=active_endorsement_count(),
+            unnamed_count=active_endorsement_count(unnamed_only=True),
+        )
+        .prefetch_related(
+            Prefetch("sub_items", queryset=SubItem.objects.order_by("letter")),
+            Prefetch("themes", queryset=Theme.objects.order_by("name")),
+            Prefetch("addressees", queryset=Addressee.objects.order_by("name")),
+            "convening__footnotes",
+            Prefetch(
+                "source_paragraphs",
+                queryset=Paragraph.objects.select_related("session").order_by("number"),
+            ),
+            Prefetch(
+                "supersedes",
+                queryset=Recommendation.objects.visible_to(user).select_related("convening"),
+                to_attr="visible_supersedes",
+            ),
+        )
+        .get(convening__slug=slug, number=number)
+    )
+
+
+# --- Themes ---------------------------------------------------------------------------------
+
+
+@dataclass
+class YearOfTheme:
+    year: int
+    recommendations: list[Recommendation]
+
+
+THEME_PAGE_SIZE = 60
+
+
+def theme_recommendations(*, user: Any, theme: Theme, limit: int = THEME_PAGE_SIZE) -> list[Recommendation]:
+    """The most recent recommendations on a theme; the full list is the filtered search."""
+    rows = with_rows(Recommendation.objects.visible_to(user).filter(themes=theme)).order_by(
+        "-convening__start_date", "convening__code", "number"
+    )
+    return list(rows[:limit])
+
+
+def group_by_year(recommendations: Iterable[Recommendation]) -> list[YearOfTheme]:
+    years: dict[int, list[Recommendation]] = {}
+    for recommendation in recommendations:
+        years.setdefault(recommendation.convening.start_date.year, []).append(recommendation)
+    return [YearOfTheme(year=year, recommendations=rows) for year, rows in years.items()]
+
+
+@dataclass
+class ThemeFigures:
+    recommendations: int
+    convenings: int
+    endorsements: int
+    statuses: list[tuple[str, str, int]]
+
+
+def theme_figures(*, user: Any, theme: Theme) -> ThemeFigures:
+    """Totals over every visible recommendation on the theme, in two queries."""
+    on_theme = Recommendation.objects.visible_to(user).filter(themes=theme)
+    by_status = {row["status"]: row["n"] for row in on_theme.order_by().values("status").annotate(n=Count("pk"))}
+    totals = on_theme.aggregate(
+        convenings=Count("convening", distinct=True),
+        endorsements=Count("endorsements", filter=Q(endorsements__withdrawn_at__isnull=True)),
+    )
+    return ThemeFigures(
+        recommendations=sum(by_status.values()),
+        convenings=totals["convenings"],
+        endorsements=totals["endorsements"],
+        statuses=[(value, str(label), by_status[value]) for value, label in Status.choices if by_status.get(value)],
+    )
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    name: str
+    slug: str
+    recommendation_count: int
+
+    def get_absolute_url(self) -> str:
+        return Theme(slug=self.slug).get_absolute_url()
+
+
+def themes_with_counts(*, user: Any, limit: int = 12) -> list[ThemeCount]:
+    """The themes with the most visible recommendations, counted in one GROUP BY."""
+    rows = (
+        Recommendation.objects.visible_to(user)
+        .filter(themes__isnull=False)
+        .order_by()
+        .values("themes__slug", "themes__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "themes__name")[:limit]
+    )
+    return [
+        ThemeCount(name=row["themes__name"], slug=row["themes__slug"], recommendation_count=row["n"]) for row in rows
+    ]
+
+
+def most_endorsed(*, user: Any, limit: int = 5) -> list[Recommendation]:
+    """The most endorsed visible recommendations, counted from the endorsements' side: one
+    aggregate over active endorsements, then only the few winning rows are fetched."""
+    visible = Recommendation.objects.visible_to(user)
+    top = (
+        Endorsement.objects.active()
+        .filter(recommendation__in=visible.values("pk"))
+        .order_by()
+        .values("recommendation_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "recommendation_id")[:limit]
+    )
+    counts = {row["recommendation_id"]: row["n"] for row in top}
+    rows = {row.pk: row for row in with_rows(visible.filter(pk__in=list(counts)), count=False)}
+    ranked = []
+    for pk, count in counts.items():
+        if pk in rows:
+            rows[pk].endorsement_count = count  # type: ignore[attr-defined]
+            ranked.append(rows[pk])
+    return ranked
+
+
+def organizations_on_theme(*, user: Any, theme: Theme, limit: int = 24) -> QuerySet[Organization]:
+    return Organization.objects.visible_to(user).filter(themes=theme).order_by("name")[:limit]

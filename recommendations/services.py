@@ -1,0 +1,202 @@
+"""Endorsing recommendations and signing letters, on behalf of an organization.
+
+One active endorsement per organization and recommendation (or letter): the database enforces it
+with partial unique constraints, and these services keep it without a 500 under concurrent
+requests. They lock the organization's row first, so requests for the same organization (two
+fast clicks, two colleagues at once) queue up and each sees what the previous one wrote; if a
+write still races past (SQLite has no row locks), the constraint's IntegrityError is caught in a
+savepoint and the endorsement that won is returned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.services import convening_content_changed
+from organizations.models import Membership, Organization
+
+from .models import Endorsement, Letter, Recommendation
+
+COMMENT_MAX_LENGTH = 2000
+SIGNATORY_MAX_LENGTH = 200
+
+
+class EndorsementError(Exception):
+    """A refused endorsement, signature or withdrawal; the message is for the user."""
+
+
+class EndorsementForbidden(EndorsementError):
+    """The user may not act for this organization."""
+
+
+@dataclass(frozen=True)
+class EndorsementResult:
+    endorsement: Endorsement
+    created: bool
+
+
+def _check_may_act(*, user: Any, organization: Organization) -> None:
+    if not Membership.objects.network_of(user).filter(organization=organization).exists():
+        raise EndorsementForbidden(
+            _(
+                "Only approved members of a verified civil-society or academic organization "
+                "can endorse or sign on its behalf."
+            )
+        )
+
+
+def _check_fields(*, signatory_name: str, signatory_title: str, comment: str, attested: bool) -> None:
+    if not attested:
+        raise EndorsementError(_("Confirm that you are authorised to act on behalf of your organization."))
+    if not signatory_name.strip():
+        raise EndorsementError(_("Give the name of the person who signs."))
+    if len(signatory_name) > SIGNATORY_MAX_LENGTH or len(signatory_title) > SIGNATORY_MAX_LENGTH:
+        raise EndorsementError(_("The signatory's name and title are limited to 200 characters each."))
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise EndorsementError(_("The comment is limited to 2,000 characters."))
+
+
+def _lock(organization: Organization) -> None:
+    # Serialises every endorsement write of one organization (a no-op on SQLite, which
+    # serialises all writes anyway).
+    Organization.objects.select_for_update().filter(pk=organization.pk).values_list("pk", flat=True).first()
+
+
+def _endorse(
+    *,
+    target: dict[str, Any],
+    organization: Organization,
+    user: Any,
+    signatory_name: str,
+    signatory_title: str,
+    comment: str,
+    is_named: bool,
+) -> EndorsementResult:
+    _lock(organization)
+    active = Endorsement.objects.active().filter(organization=organization, **target)
+    existing = active.first()
+    if existing is not None:
+        return EndorsementResult(existing, created=False)
+    endorsement = Endorsement(
+        organization=organization,
+        endorsed_by=user,
+        signatory_name=signatory_name.strip(),
+        signatory_title=signatory_title.strip(),
+        comment=comment.strip(),
+        is_named=is_named,
+        **target,
+    )
+    endorsement._history_user = user  # type: ignore[attr-defined]  # simple-history reads it
+    try:
+        with transaction.atomic():
+            endorsement.save()
+    except IntegrityError:
+        return EndorsementResult(active.get(), created=False)
+    return EndorsementResult(endorsement, created=True)
+
+
+def _withdraw(*, target: dict[str, Any], organization: Organization, user: Any, nothing: str) -> Endorsement:
+    _lock(organization)
+    endorsement = Endorsement.objects.active().filter(organization=organization, **target).first()
+    if endorsement is None:
+        raise EndorsementError(nothing)
+    endorsement.withdrawn_at = timezone.now()
+    endorsement._history_user = user  # type: ignore[attr-defined]  # simple-history reads it
+    endorsement.save(update_fields=["withdrawn_at"])
+    return endorsement
+
+
+@transaction.atomic
+def recommendation_endorse(
+    *,
+    recommendation: Recommendation,
+    organization: Organization,
+    user: Any,
+    signatory_name: str,
+    signatory_title: str = "",
+    comment: str = "",
+    is_named: bool = True,
+    attested: bool,
+) -> EndorsementResult:
+    """Endorses on behalf of ``organization``; an active endorsement already there is returned."""
+    _check_may_act(user=user, organization=organization)
+    _check_fields(signatory_name=signatory_name, signatory_title=signatory_title, comment=comment, attested=attested)
+    if not recommendation.convening.is_published:
+        raise EndorsementError(_("This recommendation is not published."))
+    result = _endorse(
+        target={"recommendation": recommendation},
+        organization=organization,
+        user=user,
+        signatory_name=signatory_name,
+        signatory_title=signatory_title,
+        comment=comment,
+        is_named=is_named,
+    )
+    if result.created:
+        # Briefs and summaries print endorsement counts: their cached files are now stale.
+        convening_content_changed(convening_id=recommendation.convening_id)
+    return result
+
+
+@transaction.atomic
+def recommendation_withdraw(*, recommendation: Recommendation, organization: Organization, user: Any) -> Endorsement:
+    """Withdraws the organization's active endorsement; the row stays, dated, in its history."""
+    _check_may_act(user=user, organization=organization)
+    endorsement = _withdraw(
+        target={"recommendation": recommendation},
+        organization=organization,
+        user=user,
+        nothing=_("Your organization does not endorse this recommendation (any more): there is nothing to withdraw."),
+    )
+    convening_content_changed(convening_id=recommendation.convening_id)
+    return endorsement
+
+
+@transaction.atomic
+def letter_sign(
+    *,
+    letter: Letter,
+    organization: Organization,
+    user: Any,
+    signatory_name: str,
+    signatory_title: str = "",
+    comment: str = "",
+    is_named: bool = True,
+    attested: bool,
+) -> EndorsementResult:
+    """Signs a circulating letter on behalf of ``organization``; an existing signature is returned."""
+    _check_may_act(user=user, organization=organization)
+    _check_fields(signatory_name=signatory_name, signatory_title=signatory_title, comment=comment, attested=attested)
+    # Read the state under the lock's transaction: a letter closed a moment ago takes no more.
+    letter = Letter.objects.get(pk=letter.pk)
+    if not letter.is_open_for_signatures():
+        raise EndorsementError(_("This letter does not take signatures now."))
+    return _endorse(
+        target={"letter": letter},
+        organization=organization,
+        user=user,
+        signatory_name=signatory_name,
+        signatory_title=signatory_title,
+        comment=comment,
+        is_named=is_named,
+    )
+
+
+@transaction.atomic
+def letter_withdraw_signature(*, letter: Letter, organization: Organization, user: Any) -> Endorsement:
+    """Withdraws a signature while the letter circulates; once closed or sent, it stands."""
+    _check_may_act(user=user, organization=organization)
+    letter = Letter.objects.get(pk=letter.pk)
+    if not letter.is_open_for_signatures():
+        raise EndorsementError(_("This letter is closed: signatures can no longer be withdrawn."))
+    return _withdraw(
+        target={"letter": letter},
+        organization=organization,
+        user=user,
+        nothing=_("Your organization has not signed this letter (any more): there is nothing to withdraw."),
+    )

@@ -1,0 +1,386 @@
+"""Counted but not named means it: no page, export, feed or PDF traces such an organization.
+
+The test loads the demo content, adds a verified organization that endorses and signs *without
+being named* (and a withdrawn unnamed endorsement, a comment and a signatory name), then, as
+anonymous, donor and CSO member, requests every page it can reach:
+
+- every named URL pattern of the project (admin aside), its arguments filled from the data by
+  the rules in ``CANDIDATES`` (a new pattern whose arguments no rule fills makes
+  ``test_leak_crawl_reaches_every_url_pattern`` fail and name it: add a rule);
+- list pages again with the organization's name as search text and its slug as filter values;
+- every same-site link, ``hx-get`` and ``src`` found on those pages (exports, PDFs, facets ...).
+
+Each response (HTML, CSV, JSON, XLSX, PDF text) must not contain the organization's name,
+slug, signatory or comment. Pages that name the organization for reasons that have nothing to
+do with endorsing (the directory lists every verified organization; its profile) are rendered
+again with its unnamed endorsements removed, and must be identical: being counted leaves no
+trace on them either (a count, a badge, a link).
+
+To re-run it after adding pages: ``pytest recommendations/tests/test_leaks.py``.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpResponseBase
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+from django.urls.resolvers import RoutePattern
+from django.utils import timezone
+
+from events.models import Convening, NextStep
+from events.services import demo_load
+from organizations.models import Membership, Organization
+from recommendations.models import Addressee, Endorsement, Letter, Recommendation, StatusUpdate, Theme
+
+pytestmark = pytest.mark.django_db
+
+SECRET_NAME = "Zephyr Quiet Collective"
+SECRET_SLUG = "zephyr-quiet-collective"
+SECRET_SIGNATORY = "Zoltana Quillfeather"
+SECRET_COMMENT = "zq-comment-marker-7391"
+SECRETS = (SECRET_NAME, SECRET_SLUG, SECRET_SIGNATORY, SECRET_COMMENT)
+
+PERSONAS = ("anonymous", "donor", "cso")
+SKIPPED_NAMESPACES = {"admin"}  # staff only; none of these personas is staff
+SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/_nested_admin/", "/i18n/")
+MAX_URLS_PER_PERSONA = 800
+MAX_QUERY_VARIANTS_PER_PATH = 6
+# List pages are requested again with these parameters naming the organization (name for text
+# search, slug for filters): a filter that counts unnamed endorsements would show in the results.
+SEARCH_PARAMETERS = {"q": SECRET_NAME, "endorsed_by": SECRET_SLUG, "organization": SECRET_SLUG}
+
+
+@dataclass
+class Data:
+    secret: Organization
+    convenings: list[Convening]
+    recommendations: list[Recommendation]
+    letters: list[Letter]
+    themes: list[Theme]
+    addressees: list[Addressee]
+    organizations: list[Organization]
+    memberships: list[Membership]
+    status_updates: list[StatusUpdate]
+    next_steps: list[NextStep]
+
+
+def _slugs(objects: list[Any]) -> list[str]:
+    return [o.slug for o in objects]
+
+
+# (preceding path segment or "*", parameter name) → candidate values. "*" matches any segment.
+CANDIDATES: dict[tuple[str, str], Callable[[Data], list[Any]]] = {
+    ("convenings", "slug"): lambda d: _slugs(d.convenings),
+    ("letters", "slug"): lambda d: _slugs(d.letters),
+    ("themes", "slug"): lambda d: _slugs(d.themes),
+    ("addressees", "slug"): lambda d: _slugs(d.addressees),
+    ("organizations", "slug"): lambda d: _slugs(d.organizations),
+    ("my-organization", "slug"): lambda d: _slugs(d.organizations),
+    ("r", "number"): lambda d: sorted({r.number for r in d.recommendations}),
+    ("recommendations", "pk"): lambda d: [r.pk for r in d.recommendations],
+    ("evidence", "pk"): lambda d: [u.pk for u in d.status_updates] or [1],
+    ("next-steps", "pk"): lambda d: [s.pk for s in d.next_steps] or [1],
+    ("memberships", "pk"): lambda d: [m.pk for m in d.memberships],
+    # One guess is enough: the dashboards link to every dataset they offer, and the crawl follows.
+    ("data", "dataset"): lambda d: ["endorsements"],
+    ("*", "uidb64"): lambda d: ["MQ"],
+    ("*", "token"): lambda d: ["invalid-token"],
+    ("*", "slug"): lambda d: _slugs(d.convenings) + _slugs(d.letters) + _slugs(d.themes) + _slugs(d.organizations),
+    ("*", "pk"): lambda d: [1],
+}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # Full-strength PBKDF2 costs about half a second a user; these tests are not about hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def data() -> Data:
+    demo_load()
+    secret = Organization.objects.create(
+        name=SECRET_NAME, slug=SECRET_SLUG, kind=Organization.Kind.CSO, country="Nowhere", verified_at=timezone.now()
+    )
+    signer = User.objects.create_user(username="quiet@example.org", first_name="Zoltana", last_name="Quillfeather")
+    Membership.objects.create(user=signer, organization=secret, state=Membership.State.APPROVED)
+    recommendations = list(Recommendation.objects.select_related("convening").order_by("number"))
+    letter = Letter.objects.create(
+        title="Letter on civic space",
+        slug="letter-on-civic-space",
+        addressee=Addressee.objects.first(),
+        body="We, the undersigned, ask for a review.",
+        state=Letter.State.CIRCULATING,
+    )
+    letter.recommendations.set(recommendations[:3])
+    named = Organization.objects.get(slug="riverbank-youth-forum")
+    for recommendation in recommendations[:3]:
+        Endorsement.objects.create(
+            recommendation=recommendation, organization=named, signatory_name="Open Person", comment="Open comment."
+        )
+    Endorsement.objects.create(letter=letter, organization=named, signatory_name="Open Person")
+    return Data(
+        secret=secret,
+        convenings=list(Convening.objects.all()),
+        recommendations=recommendations,
+        letters=[letter],
+        themes=list(Theme.objects.all()),
+        addressees=list(Addressee.objects.all()),
+        organizations=list(Organization.objects.all()),
+        memberships=list(Membership.objects.all()),
+        status_updates=list(StatusUpdate.objects.all()),
+        next_steps=list(NextStep.objects.all()),
+    )
+
+
+def endorse_secretly(data: Data) -> None:
+    """The unnamed organization's endorsements, signature and a withdrawn endorsement."""
+    signer = User.objects.get(username="quiet@example.org")
+    fields = {
+        "organization": data.secret,
+        "endorsed_by": signer,
+        "signatory_name": SECRET_SIGNATORY,
+        "signatory_title": "Director",
+        "comment": SECRET_COMMENT,
+        "is_named": False,
+    }
+    for recommendation in data.recommendations[:2]:
+        Endorsement.objects.create(recommendation=recommendation, **fields)
+    Endorsement.objects.create(recommendation=data.recommendations[2], withdrawn_at=timezone.now(), **fields)
+    Endorsement.objects.create(letter=data.letters[0], **fields)
+
+
+# --- Crawling -------------------------------------------------------------------------------
+
+
+def url_patterns() -> Iterator[tuple[str, RoutePattern | Any, str]]:
+    """(view name, pattern, full route) of every named pattern outside the skipped namespaces."""
+
+    def walk(patterns: list[Any], prefix: str, namespace: str | None) -> Iterator[tuple[str, Any, str]]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or namespace
+                if pattern.namespace and namespace and pattern.namespace != namespace:
+                    inner = f"{namespace}:{pattern.namespace}"
+                if inner in SKIPPED_NAMESPACES:
+                    continue
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+                yield name, pattern.pattern, prefix + str(pattern.pattern)
+
+    yield from walk(get_resolver().url_patterns, "", None)
+
+
+def candidates_for(route: str, data: Data) -> list[str] | None:
+    """Every URL of a route with its arguments filled from the data; None when a rule is missing."""
+    parts = re.split(r"(<[^>]+>)", route)
+    urls = [""]
+    previous = ""
+    for part in parts:
+        if not part.startswith("<"):
+            urls = [u + part for u in urls]
+            segments = [s for s in part.split("/") if s]
+            previous = segments[-1] if segments else previous
+            continue
+        name = part.strip("<>").split(":")[-1]
+        rule = CANDIDATES.get((previous, name)) or CANDIDATES.get(("*", name))
+        if rule is None:
+            return None
+        values = [quote(str(v)) for v in rule(data)]
+        urls = [u + v for u in urls for v in values]
+    return ["/" + u for u in urls if "^" not in u and "(?P" not in u]
+
+
+@dataclass
+class Fetched:
+    status: int
+    content_type: str
+    text: str
+    view_name: str
+
+
+@dataclass
+class Crawl:
+    pages: dict[str, Fetched] = field(default_factory=dict)
+
+
+def body_text(response: HttpResponseBase) -> str:
+    content_type = response.get("Content-Type", "")
+    raw = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+    # Not response.close(): it sends request_finished, whose handler closes the test's database
+    # connection on PostgreSQL (CONN_MAX_AGE). Only the streamed file needs closing.
+    handle = getattr(response, "file_to_stream", None)
+    if handle is not None:
+        handle.close()
+    if "pdf" in content_type:
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(raw))
+        return "\n".join(page.extract_text() or "" for page in reader.pages) + str(reader.metadata or "")
+    if "spreadsheetml" in content_type:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(raw), read_only=True)
+        return "\n".join(
+            " ".join(str(cell) for cell in row if cell is not None)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
+    return raw.decode("utf-8", errors="replace")
+
+
+def links_in(text: str) -> Iterator[str]:
+    for match in re.finditer(r'(?:href|hx-get|src|action)="([^"]+)"', text):
+        link = html.unescape(match.group(1))
+        parts = urlsplit(link)
+        if parts.scheme and parts.netloc not in ("testserver", ""):
+            continue
+        if not parts.path.startswith("/") or parts.path.startswith(SKIPPED_PREFIXES):
+            continue
+        yield parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def fetch(client: Client, url: str, capture: Any) -> Fetched:
+    # Run on-commit work (PDF renders are queued after commit) so a "preparing" page turns into
+    # the file on the next request.
+    for _ in range(3):
+        with capture(execute=True):
+            response = client.get(url)
+        if not response.has_header("Retry-After"):
+            break
+    try:
+        view_name = resolve(urlsplit(url).path).view_name
+    except Resolver404:
+        view_name = ""
+    return Fetched(response.status_code, response.get("Content-Type", ""), body_text(response), view_name)
+
+
+def crawl(client: Client, data: Data, capture: Any) -> Crawl:
+    seeds: list[str] = []
+    for _name, _pattern, route in url_patterns():
+        urls = candidates_for(route, data) or []
+        seeds.extend(urls)
+        if urls and "<" not in route:
+            seeds.extend(f"{urls[0]}?{urlencode({name: value})}" for name, value in SEARCH_PARAMETERS.items())
+    result = Crawl()
+    queue = list(dict.fromkeys(seeds))
+    variants: dict[str, int] = defaultdict(int)
+    seen = set(queue)
+    while queue and len(result.pages) < MAX_URLS_PER_PERSONA:
+        url = queue.pop(0)
+        page = fetch(client, url, capture)
+        result.pages[url] = page
+        if page.status != 200 or "html" not in page.content_type:
+            continue
+        for link in links_in(page.text):
+            if link in seen:
+                continue
+            path = urlsplit(link).path
+            if "?" in link:
+                if variants[path] >= MAX_QUERY_VARIANTS_PER_PATH:
+                    continue
+                variants[path] += 1
+            seen.add(link)
+            queue.append(link)
+    return result
+
+
+def normalised(text: str) -> str:
+    # CSRF tokens are masked anew for every response.
+    return re.sub(r"[A-Za-z0-9]{64}", "<csrf>", text)
+
+
+def found(text: str) -> list[str]:
+    lowered = text.lower()
+    return [secret for secret in SECRETS if secret.lower() in lowered]
+
+
+def client_for(persona: str) -> Client:
+    client = Client(raise_request_exception=True)
+    if persona != "anonymous":
+        client.force_login(User.objects.get(username=persona))
+    return client
+
+
+def as_control(text: str) -> str:
+    """The same text about an organization that does not exist (one letter differs)."""
+    return text.replace("zephyr", "xephyr").replace("Zephyr", "Xephyr")
+
+
+def from_control(text: str) -> str:
+    return text.replace("xephyr", "zephyr").replace("Xephyr", "Zephyr")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_counted_but_not_named_organization_leaves_no_trace(
+    data: Data, persona: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    endorse_secretly(data)
+    client = client_for(persona)
+
+    after = crawl(client, data, django_capture_on_commit_callbacks)
+    naming = {url: page for url, page in after.pages.items() if found(page.text)}
+    # A page may name the organization for reasons of its own: it echoes a search for it, or
+    # lists every verified organization. Such a page must read the same as the page about an
+    # organization that does not exist, or as the page without the unnamed endorsements.
+    controls = {
+        url: fetch(client, as_control(url), django_capture_on_commit_callbacks)
+        for url in naming
+        if as_control(url) != url
+    }
+    with transaction.atomic():
+        Endorsement.objects.filter(organization=data.secret).delete()
+        without = {url: fetch(client, url, django_capture_on_commit_callbacks) for url in naming}
+        transaction.set_rollback(True)
+
+    def explained(url: str, page: Fetched) -> bool:
+        control = controls.get(url)
+        if control is not None and normalised(from_control(control.text)) == normalised(page.text):
+            return True
+        return bool(found(without[url].text)) and normalised(without[url].text) == normalised(page.text)
+
+    leaks = [
+        f"{url} ({page.status}, {page.content_type}): {found(page.text)}"
+        for url, page in naming.items()
+        if not explained(url, page)
+    ]
+    assert leaks == []
+    assert 500 not in [page.status for page in after.pages.values()]
+    assert 40 < len(after.pages) < MAX_URLS_PER_PERSONA, "the crawl was cut short, or reached too little"
+    # The pages do count the organization: counted, just not named.
+    detail = after.pages[data.recommendations[0].get_absolute_url()].text
+    assert "Endorsed by 2 organizations, 1 of them not named" in detail
+
+
+def test_leak_crawl_reaches_every_url_pattern(data: Data, django_capture_on_commit_callbacks: Any) -> None:
+    endorse_secretly(data)
+    unfillable = [name for name, _pattern, route in url_patterns() if candidates_for(route, data) is None]
+    pages = crawl(client_for("cso"), data, django_capture_on_commit_callbacks).pages
+    reached = {page.view_name for page in pages.values()}
+
+    unreached = sorted(name for name, _pattern, route in url_patterns() if name not in reached and "^" not in route)
+
+    assert unfillable == [], "add a rule to CANDIDATES for these patterns' arguments"
+    assert unreached == []
+
+
+def test_leak_helpers_find_the_secrets_in_any_case() -> None:
+    assert found(f"<p>{SECRET_NAME.upper()}</p>") == [SECRET_NAME]
+    assert found("nothing here") == []
+    assert list(links_in('<a href="/x/?a=1&amp;b=2">x</a><a href="https://elsewhere.example/">y</a>')) == [
+        "/x/?a=1&b=2"
+    ]
