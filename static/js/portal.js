@@ -1,0 +1,53 @@
+/* GSX Portal — the little the pages need beyond HTML and htmx. Everything works without it. */
+(function () {
+  "use strict";
+  document.documentElement.classList.replace("no-js", "js");
+
+  // Copy buttons: <button data-copy="#id-of-input-or-element" data-copied="Copied">.
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    // Plain-http fallback: select a temporary field and copy it.
+    var field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.style.position = "absolute";
+    field.style.left = "-9999px";
+    document.body.appendChild(field);
+    field.select();
+    try { document.execCommand("copy"); } finally { document.body.removeChild(field); }
+    return Promise.resolve();
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (!button) return;
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) return;
+    var text = "value" in source ? source.value : source.textContent;
+    var status = button.parentNode.querySelector(".copy-status");
+    copyText(text.trim()).then(function () {
+      if (status) {
+        status.textContent = button.getAttribute("data-copied") || "";
+        window.setTimeout(function () { status.textContent = ""; }, 2500);
+      }
+    });
+  });
+
+  // Copy buttons are hidden until this script can make them work.
+  function revealCopyButtons(root) {
+    root.querySelectorAll("[data-copy][hidden]").forEach(function (button) { button.hidden = false; });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    revealCopyButtons(document);
+    // On a phone the filters start folded so the results show first; without this script, or
+    // after an htmx swap (the user is busy filtering), they stay open.
+    if (window.matchMedia("(max-width: 860px)").matches) {
+      document.querySelectorAll("details[data-collapse-narrow]").forEach(function (details) {
+        if (details.getAttribute("data-active") === "0") details.open = false;
+      });
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function (event) { revealCopyButtons(event.target); });
+})();
