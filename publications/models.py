@@ -1,0 +1,111 @@
+"""Rendered PDF documents and the PostgreSQL rows that say whether each one exists yet.
+
+One row per document, subject, content version and audience, under a unique key: the row is the
+render's state (pending → ready, or failed), so a hundred simultaneous first requests agree on
+one render, and a worker that dies leaves a row the sweeper can find again. Redis only carries
+the message that says "render row 42".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.files.storage import Storage
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gsx_portal.storage import PrivateFileStorage
+
+
+def publications_storage() -> Storage:
+    # A callable, so migrations name this function rather than a path of this machine.
+    return PrivateFileStorage("PUBLICATIONS_ROOT")
+
+
+class Audience(models.TextChoices):
+    """Who a rendered file was built for; part of the cache key, never mixed up."""
+
+    PUBLIC = "public", _("Public")
+    NETWORK = "network", _("Network members")
+    SECRETARIAT = "secretariat", _("Secretariat")
+
+
+class RenderedDocumentQuerySet(models.QuerySet["RenderedDocument"]):
+    def ready(self) -> RenderedDocumentQuerySet:
+        return self.filter(state=RenderedDocument.State.READY)
+
+    def stale_pending(self, *, older_than: dt.timedelta) -> RenderedDocumentQuerySet:
+        """Pending rows whose message was never sent, or sent so long ago that it must be lost."""
+        cutoff = timezone.now() - older_than
+        return self.filter(state=RenderedDocument.State.PENDING).filter(
+            models.Q(enqueued_at__isnull=True, created_at__lt=cutoff) | models.Q(enqueued_at__lt=cutoff)
+        )
+
+
+class RenderedDocument(models.Model):
+    class Kind(models.TextChoices):
+        SUMMARY = "summary", _("Meeting summary")
+        BRIEF = "brief", _("One-page brief")
+        LETTER = "letter", _("Sign-on letter")
+
+    class Subject(models.TextChoices):
+        CONVENING = "convening", _("Convening")
+        THEME = "theme", _("Theme")
+        LETTER = "letter", _("Letter")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=10, choices=Subject.choices)
+    # No foreign key: a row outlives a deleted subject until the sweeper removes it and its file.
+    subject_id = models.PositiveBigIntegerField(_("subject id"))
+    # A convening's content_version, or a digest of the document data for themes and letters.
+    version = models.CharField(_("content version"), max_length=64)
+    audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    file = models.FileField(_("file"), storage=publications_storage, upload_to="%Y/%m/", blank=True, max_length=300)
+    filename = models.CharField(_("download name"), max_length=200, blank=True)
+    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    pages = models.PositiveSmallIntegerField(_("pages"), default=0)
+    render_ms = models.PositiveIntegerField(_("render time (ms)"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RenderedDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "subject", "subject_id", "version", "audience"],
+                name="rendered_document_unique_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "enqueued_at"], name="rendered_document_state")]
+        verbose_name = _("rendered document")
+        verbose_name_plural = _("rendered documents")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject}#{self.subject_id} v{self.version[:12]} ({self.audience}, {self.state})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.state == self.State.READY and bool(self.file)
+
+    def key(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "subject": self.subject,
+            "subject_id": self.subject_id,
+            "version": self.version,
+            "audience": self.audience,
+        }

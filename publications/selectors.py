@@ -1,0 +1,272 @@
+"""Reads that turn the database into document data for one audience.
+
+Every row reaches a document through the models' ``visible_to`` querysets, asked on behalf of a
+*representative user* of the audience, so a PDF holds exactly what that audience may see on the
+site, and a file made for one audience can be served to anyone in it. Endorsements are listed
+only when active and named, for every audience: a PDF travels further than a page does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from events.models import Convening, NextStep, Participation, Session
+from organizations.models import Organization, is_network_member, is_secretariat
+from recommendations.models import Addressee, Endorsement, Letter, Recommendation, SubItem, Theme
+
+from .documents import (
+    AskEntry,
+    BriefData,
+    FootnoteEntry,
+    LetterData,
+    LetterRecommendation,
+    NextStepEntry,
+    ParagraphEntry,
+    ParticipantEntry,
+    RecommendationEntry,
+    SessionEntry,
+    SignatoryEntry,
+    SubItemEntry,
+    SummaryData,
+    content_digest,
+)
+from .models import Audience
+
+
+def audience_for(user: Any) -> Audience:
+    if is_secretariat(user):
+        return Audience.SECRETARIAT
+    if is_network_member(user):
+        return Audience.NETWORK
+    return Audience.PUBLIC
+
+
+def audience_user(audience: str) -> Any:
+    """An unsaved stand-in whose ``visible_to`` answers are those of every member of the audience."""
+    if audience == Audience.PUBLIC:
+        return AnonymousUser()
+    user = User(username=f"audience:{audience}", is_active=True, is_staff=audience == Audience.SECRETARIAT)
+    if audience == Audience.NETWORK:
+        # is_network_member() memoises its answer on the user; a stand-in has no membership rows.
+        user._gsx_is_network_member = True  # type: ignore[attr-defined]  # memo attribute, see organizations
+    return user
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _today() -> str:
+    return date_format(timezone.localdate(), "j F Y")
+
+
+def _dates(convening: Convening) -> str:
+    start, end = convening.start_date, convening.end_date
+    if end and end != start:
+        return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
+    return date_format(start, "j F Y")
+
+
+def _recommendations(user: Any) -> Any:
+    return (
+        Recommendation.objects.visible_to(user)
+        .select_related("convening")
+        .annotate(endorsement_count=Count("endorsements", filter=Q(endorsements__withdrawn_at__isnull=True)))
+        .prefetch_related(
+            Prefetch("sub_items", queryset=SubItem.objects.order_by("letter")),
+            Prefetch("addressees", queryset=Addressee.objects.order_by("name")),
+        )
+    )
+
+
+def _recommendation_entry(rec: Recommendation, *, source: str = "") -> RecommendationEntry:
+    return RecommendationEntry(
+        number=rec.number,
+        reference=rec.reference,
+        headline=rec.headline,
+        body=rec.body,
+        sub_items=[SubItemEntry(letter=item.letter, text=item.text) for item in rec.sub_items.all()],
+        status=rec.status,
+        status_label=str(rec.get_status_display()),
+        endorsements=int(rec.endorsement_count),  # type: ignore[attr-defined]  # annotation
+        addressees=[a.name for a in rec.addressees.all()],
+        source=source,
+    )
+
+
+def convening_summary_data(*, convening: Convening, audience: str) -> SummaryData:
+    user = audience_user(audience)
+    recommendations = _recommendations(user).filter(convening=convening).order_by("number")
+    participations = (
+        Participation.objects.visible_to(user)
+        .filter(convening=convening)
+        .select_related("organization")
+        .order_by("role", "organization__name")
+    )
+    sessions = Session.objects.filter(convening=convening).prefetch_related("paragraphs").order_by("order")
+    participants = list(participations)
+    shown_ids = {p.organization_id for p in participants}
+    # An owner of a next step who took part under a visibility the audience lacks stays unnamed.
+    hidden_ids = set(
+        Participation.objects.filter(convening=convening)
+        .exclude(organization_id__in=shown_ids)
+        .values_list("organization_id", flat=True)
+    )
+    owners = (
+        Organization.objects.visible_to(user) if audience == Audience.SECRETARIAT else Organization.objects.verified()
+    )
+    next_steps = NextStep.objects.filter(convening=convening).prefetch_related(
+        Prefetch("owners", queryset=owners.exclude(pk__in=hidden_ids).order_by("name"))
+    )
+    session_entries = [
+        SessionEntry(
+            title=session.title,
+            paragraphs=[ParagraphEntry(number=p.number, text=p.text) for p in session.paragraphs.all()],
+        )
+        for session in sessions
+    ]
+    loose = convening.paragraphs.filter(session__isnull=True).order_by("number")
+    if loose:
+        session_entries.insert(0, SessionEntry(title="", paragraphs=[ParagraphEntry(p.number, p.text) for p in loose]))
+    return SummaryData(
+        title=convening.title,
+        code=convening.code,
+        url=absolute_url(convening.get_absolute_url()),
+        version=str(convening.content_version),
+        as_of=_today(),
+        kind_label=str(convening.get_kind_display()),
+        dates=_dates(convening),
+        place=convening.place,
+        host_conference=convening.host_conference,
+        series=convening.series,
+        summary_title=convening.summary_title,
+        rule_label=str(convening.get_rule_display()),
+        overview=convening.overview,
+        disclaimer=convening.disclaimer,
+        key_themes=list(convening.key_themes.order_by("order").values_list("text", flat=True)),
+        recommendations=[_recommendation_entry(rec) for rec in recommendations],
+        sessions=session_entries,
+        footnotes=[FootnoteEntry(number=n.number, text=n.text) for n in convening.footnotes.order_by("number")],
+        next_steps=[
+            NextStepEntry(
+                text=step.text,
+                owners=[o.name for o in step.owners.all()],
+                due=date_format(step.due_date, "j F Y") if step.due_date else "",
+                state_label=str(step.get_state_display()),
+            )
+            for step in next_steps
+        ],
+        participants=[
+            ParticipantEntry(
+                name=p.organization.name, role_label=str(p.get_role_display()), country=p.organization.country
+            )
+            for p in participants
+        ],
+    )
+
+
+def _asks(entries: list[RecommendationEntry]) -> list[AskEntry]:
+    counts = Counter(name for entry in entries for name in entry.addressees)
+    return [AskEntry(addressee=name, count=n) for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def _endorsing_organizations(recommendations: Any) -> int:
+    return (
+        Endorsement.objects.active()
+        .filter(recommendation__in=recommendations)
+        .values("organization")
+        .distinct()
+        .count()
+    )
+
+
+def convening_brief_data(*, convening: Convening, audience: str) -> BriefData:
+    user = audience_user(audience)
+    recommendations = _recommendations(user).filter(convening=convening).order_by("number")
+    entries = [_recommendation_entry(rec) for rec in recommendations]
+    kicker = " · ".join(part for part in (convening.series, str(convening.get_kind_display())) if part)
+    return BriefData(
+        title=convening.title,
+        reference=convening.code,
+        url=absolute_url(convening.get_absolute_url()),
+        version=str(convening.content_version),
+        as_of=_today(),
+        kicker=kicker,
+        subtitle=" · ".join(part for part in (_dates(convening), convening.place) if part),
+        intro=convening.host_conference,
+        recommendations=entries,
+        asks=_asks(entries),
+        total_endorsements=sum(e.endorsements for e in entries),
+        endorsing_organizations=_endorsing_organizations(recommendations),
+    )
+
+
+def theme_brief_data(*, theme: Theme, audience: str) -> BriefData:
+    """A theme spans convenings, so its version is a digest of what the brief would show."""
+    user = audience_user(audience)
+    recommendations = (
+        _recommendations(user).filter(themes=theme).order_by("-convening__start_date", "convening__code", "number")
+    )
+    entries = [
+        _recommendation_entry(rec, source=f"{rec.convening.title}, {rec.convening.start_date.year}")
+        for rec in recommendations
+    ]
+    data = BriefData(
+        title=theme.name,
+        reference=f"theme-{theme.slug}",
+        url=absolute_url(theme.get_absolute_url()),
+        version="",
+        as_of=_today(),
+        kicker="GSX · Theme brief",
+        subtitle="",
+        intro=theme.description,
+        recommendations=entries,
+        asks=_asks(entries),
+        total_endorsements=sum(e.endorsements for e in entries),
+        endorsing_organizations=_endorsing_organizations(recommendations),
+    )
+    return dataclasses.replace(data, version=content_digest(data))
+
+
+def letter_data(*, letter: Letter, audience: str) -> LetterData:
+    user = audience_user(audience)
+    recommendations = Recommendation.objects.visible_to(user).filter(letters=letter).select_related("convening")
+    active = Endorsement.objects.active().filter(letter=letter)
+    named = (
+        Endorsement.objects.visible_to(user)
+        .active()
+        .named()
+        .filter(letter=letter)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    signatories = [SignatoryEntry(name=e.organization.name, country=e.organization.country) for e in named]
+    dated = letter.sent_on or letter.opens_on
+    data = LetterData(
+        title=letter.title,
+        reference=f"letter-{letter.slug}",
+        url=absolute_url(letter.get_absolute_url()),
+        version="",
+        as_of=_today(),
+        addressee=letter.addressee.name if letter.addressee else "",
+        body=letter.body,
+        state_label=str(letter.get_state_display()),
+        dated=date_format(dated, "j F Y") if dated else "",
+        convening=letter.convening.title if letter.convening and letter.convening.is_published else "",
+        recommendations=[
+            LetterRecommendation(reference=rec.reference, headline=rec.headline)
+            for rec in recommendations.order_by("convening__start_date", "convening__code", "number")
+        ],
+        signatories=signatories,
+        # Everyone active and not listed here: unnamed ones, and any the audience may not see.
+        unnamed_count=max(active.count() - len(signatories), 0),
+    )
+    return dataclasses.replace(data, version=content_digest(data))

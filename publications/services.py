@@ -1,0 +1,299 @@
+"""The PDF flow: ask for a document, render it once, serve it many times, sweep what is left over.
+
+``document_request`` is what a download view calls. It keys the document on (kind, subject,
+content version, audience) and creates its row if missing; only the request whose INSERT wins
+enqueues the render, after commit. Renders are idempotent: a second delivery of the same message
+finds the row ready (or locked by the worker rendering it) and stops. The sweeper re-sends what a
+lost message or a dead broker left pending and removes superseded rows and unreferenced files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+import secrets
+import time
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+
+from events.models import Convening
+from recommendations.models import Letter, Theme
+
+from . import render, selectors
+from .documents import BriefData, DocumentData, SummaryData
+from .models import Audience, RenderedDocument, publications_storage
+
+logger = logging.getLogger(__name__)
+
+Kind = RenderedDocument.Kind
+Subject = RenderedDocument.Subject
+
+# A message a worker never acknowledged is sent again after this long (renders take seconds).
+STALE_AFTER = dt.timedelta(minutes=3)
+# A row created but never sent (the broker was down) is retried by the sweeper after this long.
+UNSENT_AFTER = dt.timedelta(seconds=15)
+# Deliveries of one render before it is given up: a document that kills its worker every time
+# must not be redelivered for ever.
+MAX_ATTEMPTS = 5
+# Superseded files stay a little while, so a download that has just started can finish.
+KEEP_SUPERSEDED = dt.timedelta(minutes=30)
+KEEP_FAILED = dt.timedelta(days=1)
+# Publishing sends its pre-renders a moment later, so a burst of edits costs one render.
+PRERENDER_DELAY_SECONDS = 2
+# The request keeps its answer short when the broker is down: the sweeper sends it later.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError)
+
+
+# --- Documents and their subjects ---------------------------------------------------------
+
+
+def subject_of(*, subject: str, subject_id: int) -> Convening | Theme | Letter | None:
+    """Unrestricted read by design: the audience, not the caller, decides what the data holds."""
+    model: Any = {Subject.CONVENING: Convening, Subject.THEME: Theme, Subject.LETTER: Letter}[Subject(subject)]
+    return model.objects.filter(pk=subject_id).first()
+
+
+def document_data(*, kind: str, obj: Any, audience: str) -> DocumentData:
+    if kind == Kind.SUMMARY and isinstance(obj, Convening):
+        return selectors.convening_summary_data(convening=obj, audience=audience)
+    if kind == Kind.BRIEF and isinstance(obj, Convening):
+        return selectors.convening_brief_data(convening=obj, audience=audience)
+    if kind == Kind.BRIEF and isinstance(obj, Theme):
+        return selectors.theme_brief_data(theme=obj, audience=audience)
+    if kind == Kind.LETTER and isinstance(obj, Letter):
+        return selectors.letter_data(letter=obj, audience=audience)
+    raise ValueError(f"no {kind} document for {type(obj).__name__}")
+
+
+def document_version(*, kind: str, obj: Any, audience: str) -> str:
+    """A convening counts its own versions; a theme or a letter is versioned by its content."""
+    if isinstance(obj, Convening):
+        return str(obj.content_version)
+    return document_data(kind=kind, obj=obj, audience=audience).version
+
+
+def subject_name(obj: Any) -> str:
+    return {Convening: Subject.CONVENING, Theme: Subject.THEME, Letter: Subject.LETTER}[type(obj)]
+
+
+def render_bytes(*, kind: str, data: DocumentData, audience: str) -> render.Rendered:
+    """The one place that picks the render function; tasks, the command and the benchmark use it."""
+    if isinstance(data, SummaryData):
+        return render.render_summary_document(data, audience=audience)
+    if isinstance(data, BriefData):
+        return render.render_brief_document(data, audience=audience)
+    return render.render_letter_document(data, audience=audience)
+
+
+def download_name(*, kind: str, obj: Any, on: dt.date) -> str:
+    reference = obj.code if isinstance(obj, Convening) else f"{subject_name(obj)}-{obj.slug}"
+    name = f"GSX-{reference}-{kind}-{on.isoformat()}.pdf"
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", name)
+
+
+# --- Asking for a document -----------------------------------------------------------------
+
+
+def document_request(*, kind: str, obj: Any, audience: str) -> RenderedDocument:
+    """The document's row for the current content; created (and its render sent) if missing."""
+    version = document_version(kind=kind, obj=obj, audience=audience)
+    document, created = RenderedDocument.objects.get_or_create(
+        kind=kind, subject=subject_name(obj), subject_id=obj.pk, version=version, audience=audience
+    )
+    if created or (document.state == RenderedDocument.State.PENDING and document.enqueued_at is None):
+        # A row whose message never left (broker down) is sent again by whoever asks next.
+        transaction.on_commit(partial(document_enqueue, document_id=document.pk))
+        if not transaction.get_connection().in_atomic_block:
+            document.refresh_from_db()  # the embedded default has rendered it in-process by now
+    return document
+
+
+def document_reset(*, document_id: int) -> None:
+    """Render a ready document again whose file has gone missing (a storage restored from backup)."""
+    RenderedDocument.objects.filter(pk=document_id, state=RenderedDocument.State.READY).update(
+        state=RenderedDocument.State.PENDING, file="", enqueued_at=None, attempts=0
+    )
+    transaction.on_commit(partial(document_enqueue, document_id=document_id))
+
+
+def document_enqueue(*, document_id: int) -> bool:
+    """Send the render message, once: the UPDATE that stamps ``enqueued_at`` is the claim."""
+    from .tasks import document_render
+
+    claimed = RenderedDocument.objects.filter(
+        pk=document_id, state=RenderedDocument.State.PENDING, enqueued_at__isnull=True
+    ).update(enqueued_at=timezone.now())
+    if not claimed:
+        return False
+    try:
+        document_render.apply_async(kwargs={"document_id": document_id}, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
+    except (BrokerError, ConnectionError, OSError) as exc:
+        logger.warning("PDF render %s not sent, the broker is unreachable (%s); will retry", document_id, exc)
+        RenderedDocument.objects.filter(pk=document_id).update(enqueued_at=None)
+        return False
+    return True
+
+
+# --- Rendering -----------------------------------------------------------------------------
+
+
+def document_render(*, document_id: int) -> dict[str, Any]:
+    """Render one pending document; safe to run twice, or after a worker died mid-render."""
+    # Counted in its own statement, before the lock: a delivery that dies still counts.
+    counted = RenderedDocument.objects.filter(pk=document_id, state=RenderedDocument.State.PENDING).update(
+        attempts=F("attempts") + 1, started_at=timezone.now()
+    )
+    if not counted:
+        return {"document_id": document_id, "state": "skipped"}
+    attempts = RenderedDocument.objects.values_list("attempts", flat=True).get(pk=document_id)
+    if attempts > MAX_ATTEMPTS:
+        _fail(document_id, f"given up after {MAX_ATTEMPTS} attempts")
+        return {"document_id": document_id, "state": "failed"}
+    with transaction.atomic():
+        # A second delivery of the same message while this one renders skips instead of waiting.
+        document = (
+            RenderedDocument.objects.select_for_update(skip_locked=True)
+            .filter(pk=document_id, state=RenderedDocument.State.PENDING)
+            .first()
+        )
+        if document is None:
+            return {"document_id": document_id, "state": "busy"}
+        obj = subject_of(subject=document.subject, subject_id=document.subject_id)
+        if obj is None:
+            document.state, document.error = RenderedDocument.State.FAILED, "the subject no longer exists"
+            document.save(update_fields=["state", "error"])
+            return {"document_id": document_id, "state": "failed"}
+        started = time.perf_counter()
+        try:
+            data = document_data(kind=document.kind, obj=obj, audience=document.audience)
+            rendered = render_bytes(kind=document.kind, data=data, audience=document.audience)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception as exc:
+            logger.exception("PDF render %s failed", document_id)
+            document.state, document.error = RenderedDocument.State.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
+            document.save(update_fields=["state", "error"])
+            return {"document_id": document_id, "state": "failed"}
+        now = timezone.now()
+        token = secrets.token_hex(8)
+        stored = f"{document.kind}-{document.subject}-{document.subject_id}-{document.audience}-{token}.pdf"
+        document.file.save(stored, ContentFile(rendered.pdf), save=False)
+        document.filename = download_name(kind=document.kind, obj=obj, on=timezone.localdate(now))
+        document.size, document.pages = len(rendered.pdf), rendered.pages
+        document.render_ms = int((time.perf_counter() - started) * 1000)
+        document.state, document.rendered_at, document.error = RenderedDocument.State.READY, now, ""
+        document.save(update_fields=["file", "filename", "size", "pages", "render_ms", "state", "rendered_at", "error"])
+    logger.info("PDF %s rendered: %s pages, %s ms", document_id, document.pages, document.render_ms)
+    return {"document_id": document_id, "state": "ready", "ms": document.render_ms}
+
+
+def _fail(document_id: int, error: str) -> None:
+    RenderedDocument.objects.filter(pk=document_id, state=RenderedDocument.State.PENDING).update(
+        state=RenderedDocument.State.FAILED, error=error
+    )
+
+
+# --- Keeping documents fresh ----------------------------------------------------------------
+
+
+def content_changed(*, convening_id: int) -> None:
+    """Call after any change a convening's documents show (recommendations, endorsements, statuses).
+
+    Bumps the convening's content version now, in the caller's transaction, so no request can be
+    served the old file once the change is committed; pre-renders follow in the background.
+    """
+    from events.services import convening_content_changed
+
+    convening_content_changed(convening_id=convening_id)
+
+
+def documents_prerender(*, convening_id: int) -> list[int]:
+    """Ask now for what donors and members will download next: a donor's first click rarely waits."""
+    convening = Convening.objects.filter(pk=convening_id).first()
+    if convening is None or not convening.is_published:
+        return []
+    rows = []
+    for audience in (Audience.PUBLIC, Audience.NETWORK):
+        for kind in (Kind.BRIEF, Kind.SUMMARY):
+            rows.append(document_request(kind=kind, obj=convening, audience=audience).pk)
+    for theme in Theme.objects.filter(recommendations__convening=convening).distinct():
+        rows.append(document_request(kind=Kind.BRIEF, obj=theme, audience=Audience.PUBLIC).pk)
+    return rows
+
+
+def documents_sweep() -> dict[str, int]:
+    """The periodic job: resend lost renders, drop superseded rows, delete unreferenced files."""
+    now = timezone.now()
+    resent = 0
+    lost = RenderedDocument.objects.filter(state=RenderedDocument.State.PENDING).filter(
+        enqueued_at__lt=now - STALE_AFTER
+    )
+    unsent = RenderedDocument.objects.filter(
+        state=RenderedDocument.State.PENDING, enqueued_at__isnull=True, created_at__lt=now - UNSENT_AFTER
+    )
+    for document_id in list(lost.values_list("pk", flat=True)) + list(unsent.values_list("pk", flat=True)):
+        RenderedDocument.objects.filter(pk=document_id, state=RenderedDocument.State.PENDING).update(enqueued_at=None)
+        resent += int(document_enqueue(document_id=document_id))
+    removed = _remove_superseded(now=now) + _remove_orphaned_rows()
+    files = _delete_unreferenced_files(now=now)
+    return {"resent": resent, "rows_removed": removed, "files_deleted": files}
+
+
+def _remove_superseded(*, now: dt.datetime) -> int:
+    ready = RenderedDocument.objects.ready()
+    newest = {
+        (row["kind"], row["subject"], row["subject_id"], row["audience"]): row["newest"]
+        for row in ready.values("kind", "subject", "subject_id", "audience").annotate(newest=Max("rendered_at"))
+    }
+    doomed = []
+    for document in ready.filter(rendered_at__lt=now - KEEP_SUPERSEDED).only(
+        "pk", "kind", "subject", "subject_id", "audience", "rendered_at"
+    ):
+        if document.rendered_at != newest[(document.kind, document.subject, document.subject_id, document.audience)]:
+            doomed.append(document.pk)
+    doomed += list(
+        RenderedDocument.objects.filter(
+            state=RenderedDocument.State.FAILED, created_at__lt=now - KEEP_FAILED
+        ).values_list("pk", flat=True)
+    )
+    return RenderedDocument.objects.filter(pk__in=doomed).delete()[0]
+
+
+def _remove_orphaned_rows() -> int:
+    removed = 0
+    for subject, model in ((Subject.CONVENING, Convening), (Subject.THEME, Theme), (Subject.LETTER, Letter)):
+        gone = RenderedDocument.objects.filter(subject=subject).exclude(subject_id__in=model.objects.values("pk"))
+        removed += gone.delete()[0]
+    return removed
+
+
+def _delete_unreferenced_files(*, now: dt.datetime) -> int:
+    """Files no row points at: superseded ones, and any a failed transaction left behind."""
+    root = str(settings.PUBLICATIONS_ROOT)
+    if not os.path.isdir(root):
+        return 0
+    referenced = set(RenderedDocument.objects.exclude(file="").values_list("file", flat=True))
+    # Young files may belong to a render that has saved its file but not yet committed its row.
+    cutoff = (now - dt.timedelta(minutes=10)).timestamp()
+    storage = publications_storage()
+    deleted = 0
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, root).replace(os.sep, "/")
+            if relative in referenced or os.path.getmtime(path) > cutoff:
+                continue
+            storage.delete(relative)
+            deleted += 1
+    return deleted

@@ -1,0 +1,59 @@
+"""Thin Celery adapters for the PDF flow: ids in, one service call, a small JSON result.
+
+``document_render`` runs on the ``pdf`` queue (CELERY_TASK_ROUTES). It is acknowledged only
+after it ran, and a worker lost mid-render puts its message back, so a render is never dropped;
+the service makes a second run harmless and counts runs so that a document that keeps killing
+its worker is given up. Only transient errors (database or broker connections) are retried,
+with exponential backoff; a document that fails to render is recorded as failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+from celery.signals import worker_process_init
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=60,
+    time_limit=90,
+    autoretry_for=services.TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=60,
+    retry_jitter=True,
+    max_retries=4,
+)
+def document_render(*, document_id: int) -> dict[str, Any]:
+    return services.document_render(document_id=document_id)
+
+
+@shared_task(acks_late=True)
+def documents_prerender(*, convening_id: int) -> dict[str, Any]:
+    return {"convening_id": convening_id, "documents": services.documents_prerender(convening_id=convening_id)}
+
+
+@shared_task(acks_late=True)
+def documents_sweep() -> dict[str, int]:
+    result = services.documents_sweep()
+    if any(result.values()):
+        logger.info("PDF sweep: %s", result)
+    return result
+
+
+@worker_process_init.connect
+def warm_up_renderer(**kwargs: Any) -> None:
+    """Parse the stylesheet and load the fonts once per worker process, before the first click."""
+    from .render import warm_up
+
+    try:
+        warm_up()
+    except Exception:
+        logger.exception("PDF renderer warm-up failed")
