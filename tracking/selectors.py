@@ -1,0 +1,678 @@
+"""Reads for follow-up tracking: a recommendation's responses and timeline, dashboards, digests.
+
+Every read starts from a ``visible_to(user)`` queryset, and organizations are named only where the
+reader could already see them: an unverified organization, or one whose participation in the
+convening is hidden from the reader, is never named as an owner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Convening, NextStep, Participation
+from organizations.models import Membership, Organization, is_secretariat
+from recommendations.models import (
+    Addressee,
+    AddresseeResponse,
+    Endorsement,
+    Recommendation,
+    Status,
+    StatusUpdate,
+    SubItem,
+    Theme,
+)
+from recommendations.status_rule import FINAL
+
+from .models import Follow
+
+# Statuses that are claims about what an addressee did; earlier stages are the secretariat's own
+# procedural steps and never contradict such a claim.
+CLAIM_STATUSES = frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.IMPLEMENTED, Status.NOT_TAKEN_UP})
+SOURCE_ORDER = [choice.value for choice in StatusUpdate.Source]
+UPCOMING_DAYS = 14
+DASHBOARD_MONTHS = 24
+
+
+def portal_today(now: dt.datetime | None = None) -> dt.date:
+    """Today in the portal's TIME_ZONE, whatever time zone is active for the request.
+
+    "Overdue" must mean the same thing for a reader in Tokyo and one in New York.
+    """
+    moment = now or timezone.now()
+    return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).date()
+
+
+def response_is_overdue(response: AddresseeResponse, today: dt.date) -> bool:
+    return bool(response.due_date and response.due_date < today and response.status not in FINAL)
+
+
+# --- Who may be named -------------------------------------------------------------------------
+
+
+def hidden_organizations(*, user: Any, convening_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(convening id, organization id) pairs whose participation the user may not see."""
+    if is_secretariat(user):
+        return set()
+    visible = Participation.objects.visible_to(user).values("pk")
+    return set(
+        Participation.objects.filter(convening_id__in=list(convening_ids))
+        .exclude(pk__in=visible)
+        .values_list("convening_id", "organization_id")
+    )
+
+
+def nameable(organization: Organization | None, *, convening_id: int, hidden: set[tuple[int, int]], user: Any) -> bool:
+    if organization is None:
+        return False
+    if is_secretariat(user):
+        return True
+    return organization.is_verified and (convening_id, organization.pk) not in hidden
+
+
+# --- One recommendation: responses, timeline, contested claims, public history ----------------
+
+
+@dataclass
+class ResponseRow:
+    addressee: Addressee
+    status: str
+    status_label: str
+    claimed_by: str
+    owner: Organization | None
+    due_date: dt.date | None
+    overdue: bool
+    evidence: StatusUpdate | None
+    claims: list[StatusUpdate] = field(default_factory=list)
+
+    @property
+    def contested(self) -> bool:
+        return len({claim.status for claim in self.claims}) > 1
+
+
+@dataclass
+class Change:
+    label: str
+    old: str
+    new: str
+    diff: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class HistoryEntry:
+    date: dt.datetime
+    changes: list[Change]
+    reason: str
+    history_id: int
+
+
+def updates_per_addressee(updates: Sequence[StatusUpdate], addressee_ids: Iterable[int]) -> dict[int, list[Any]]:
+    """Each addressee's updates, oldest first; a recommendation-wide update counts for everyone."""
+    per: dict[int, list[StatusUpdate]] = {addressee_id: [] for addressee_id in addressee_ids}
+    for update in sorted(updates, key=lambda u: (u.date, u.created_at, u.pk)):
+        targets = per.keys() if update.addressee_id is None else [update.addressee_id]
+        for addressee_id in targets:
+            per.setdefault(addressee_id, []).append(update)
+    return per
+
+
+def latest_claims(updates: Sequence[StatusUpdate]) -> list[StatusUpdate]:
+    """The latest claim of each source about what an addressee did, in source order."""
+    latest: dict[str, StatusUpdate] = {}
+    for update in updates:
+        if update.status in CLAIM_STATUSES:
+            latest[update.source] = update
+    return [latest[source] for source in SOURCE_ORDER if source in latest]
+
+
+def recommendation_responses(*, user: Any, recommendation: Recommendation, today: dt.date) -> dict[str, Any]:
+    """Per-addressee responses with their claims, and the timeline newest first."""
+    responses = {
+        response.addressee_id: response
+        for response in recommendation.responses.select_related("addressee", "owner").order_by("addressee__name")
+    }
+    addressees = {addressee.pk: addressee for addressee in recommendation.addressees.all()}
+    updates = list(
+        StatusUpdate.objects.visible_to(user).filter(recommendation=recommendation).select_related("addressee")
+    )
+    for existing in responses.values():
+        addressees.setdefault(existing.addressee_id, existing.addressee)
+    per_addressee = updates_per_addressee(updates, addressees.keys())
+    hidden = hidden_organizations(user=user, convening_ids=[recommendation.convening_id])
+    rows = []
+    for addressee in sorted(addressees.values(), key=lambda a: a.name):
+        response = responses.get(addressee.pk)
+        own = per_addressee.get(addressee.pk, [])
+        status = response.status if response else Status.PROPOSED
+        evidence = next((u for u in reversed(own) if u.evidence_url or u.evidence_file), None)
+        owner = response.owner if response else None
+        rows.append(
+            ResponseRow(
+                addressee=addressee,
+                status=status,
+                status_label=str(Status(status).label),
+                claimed_by=own[-1].get_source_display() if own else "",
+                owner=owner
+                if nameable(owner, convening_id=recommendation.convening_id, hidden=hidden, user=user)
+                else None,
+                due_date=response.due_date if response else None,
+                overdue=bool(response and response_is_overdue(response, today)),
+                evidence=evidence,
+                claims=latest_claims(own),
+            )
+        )
+    timeline = sorted(updates, key=lambda u: (u.date, u.created_at, u.pk), reverse=True)
+    return {"responses": rows, "timeline": timeline}
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """(operation, text) runs: "equal", "delete" or "insert"; templates escape the text."""
+    old_words, new_words = old.split(" "), new.split(" ")
+    runs: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for operation, a0, a1, b0, b1 in matcher.get_opcodes():
+        if operation in ("delete", "replace"):
+            runs.append(("delete", " ".join(old_words[a0:a1])))
+        if operation in ("insert", "replace"):
+            runs.append(("insert", " ".join(new_words[b0:b1])))
+        if operation == "equal":
+            runs.append(("equal", " ".join(old_words[a0:a1])))
+    return runs
+
+
+def public_history(*, user: Any, recommendation: Recommendation) -> list[HistoryEntry]:
+    """What changed in the text or status, when, and the public reason; newest first.
+
+    Versions from before publication are the secretariat's drafting and stay private.
+    """
+    published_at = recommendation.convening.published_at
+    private_before = published_at if published_at and not is_secretariat(user) else None
+    versions = list(recommendation.history.order_by("history_date", "history_id"))
+    if private_before:
+        drafts = [v for v in versions if v.history_date < private_before]
+        # The last draft stays as the baseline the first public change is compared with.
+        versions = drafts[-1:] + [v for v in versions if v.history_date >= private_before]
+    sub_versions = SubItem.history.filter(recommendation_id=recommendation.pk).order_by("history_date", "history_id")
+    entries: list[HistoryEntry] = []
+    previous: Any = None
+    for version in versions:
+        if previous is not None:
+            changes = []
+            for name, label in (("headline", _("Headline")), ("body", _("Text")), ("status", _("Status"))):
+                old, new = getattr(previous, name), getattr(version, name)
+                if old == new:
+                    continue
+                if name == "status":
+                    changes.append(Change(str(label), str(Status(old).label), str(Status(new).label)))
+                else:
+                    changes.append(Change(str(label), old, new, word_diff(old, new)))
+            if changes:
+                entries.append(
+                    HistoryEntry(version.history_date, changes, version.history_change_reason or "", version.history_id)
+                )
+        previous = version
+    last_text: dict[int, str] = {}
+    for item in sub_versions:
+        if private_before and item.history_date < private_before:
+            last_text[item.id] = item.text
+            continue
+        item_label = str(_("Sub-item %(letter)s")) % {"letter": item.letter}
+        old = last_text.get(item.id, "")
+        new = "" if item.history_type == "-" else item.text
+        last_text[item.id] = new
+        if old != new:
+            entries.append(
+                HistoryEntry(
+                    item.history_date,
+                    [Change(item_label, old, new, word_diff(old, new))],
+                    item.history_change_reason or "",
+                    item.history_id,
+                )
+            )
+    return sorted(entries, key=lambda e: e.date, reverse=True)
+
+
+@dataclass
+class FollowState:
+    following: bool
+    automatic: bool
+    through: list[str]
+
+
+def follow_state(*, user: Any, recommendation: Recommendation) -> FollowState:
+    if not user.is_authenticated:
+        return FollowState(False, False, [])
+    own = {
+        (f.kind, f.recommendation_id or f.theme_id or f.convening_id): f.active
+        for f in Follow.objects.filter(user=user).filter(
+            Q(recommendation=recommendation)
+            | Q(theme__in=recommendation.themes.all())
+            | Q(convening_id=recommendation.convening_id)
+        )
+    }
+    explicit = own.get((Follow.Kind.RECOMMENDATION, recommendation.pk))
+    automatic = endorsed_by_users_organizations(user=user).filter(pk=recommendation.pk).exists()
+    through = [str(theme) for theme in recommendation.themes.all() if own.get((Follow.Kind.THEME, theme.pk))]
+    if own.get((Follow.Kind.CONVENING, recommendation.convening_id)):
+        through.append(str(recommendation.convening))
+    following = explicit if explicit is not None else automatic
+    return FollowState(bool(following), automatic and explicit is None, through)
+
+
+def is_following(*, user: Any, kind: str, pk: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Follow.objects.filter(user=user, active=True, **{f"{kind}_id": pk}).exists()
+
+
+# --- Following and digests ----------------------------------------------------------------------
+
+
+def endorsed_by_users_organizations(*, user: Any) -> QuerySet[Recommendation]:
+    """Recommendations an organization the user is an approved member of currently endorses.
+
+    Computed, not stored: joining or leaving an organization, or withdrawing an endorsement,
+    changes what its members follow without any bookkeeping.
+    """
+    organizations = Membership.objects.approved().filter(user=user).values("organization_id")
+    endorsed = Endorsement.objects.active().filter(organization_id__in=organizations, recommendation__isnull=False)
+    return Recommendation.objects.filter(pk__in=endorsed.values("recommendation_id"))
+
+
+def followed_recommendations(*, user: Any) -> QuerySet[Recommendation]:
+    """What the user follows, directly, through a theme or a convening, or by endorsement."""
+    follows = Follow.objects.filter(user=user, active=True)
+    opted_out = Follow.objects.filter(user=user, active=False, recommendation__isnull=False)
+    return (
+        Recommendation.objects.visible_to(user)
+        .filter(
+            Q(pk__in=follows.filter(recommendation__isnull=False).values("recommendation_id"))
+            | Q(themes__in=follows.filter(theme__isnull=False).values("theme_id"))
+            | Q(convening_id__in=follows.filter(convening__isnull=False).values("convening_id"))
+            | Q(pk__in=endorsed_by_users_organizations(user=user).values("pk"))
+        )
+        .exclude(pk__in=opted_out.values("recommendation_id"))
+        .distinct()
+    )
+
+
+def digest_recipients() -> QuerySet[Any]:
+    """Active users with an address who follow something and have not unsubscribed."""
+    from django.contrib.auth import get_user_model
+
+    endorsing = Endorsement.objects.active().filter(recommendation__isnull=False).values("organization_id")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(
+            Q(pk__in=Follow.objects.filter(active=True).values("user_id"))
+            | Q(pk__in=Membership.objects.approved().filter(organization_id__in=endorsing).values("user_id"))
+        )
+        .exclude(digest_subscription__unsubscribed_at__isnull=False)
+        .order_by("pk")
+    )
+
+
+@dataclass
+class StatusChange:
+    recommendation: Recommendation
+    old: str
+    new: str
+    reason: str
+
+
+@dataclass
+class Deadline:
+    kind: str  # "next_step" or "response"
+    text: str
+    due_date: dt.date
+    overdue: bool
+    convening: Convening
+    recommendation: Recommendation | None
+    owners: list[Organization]
+
+
+@dataclass
+class Digest:
+    since: dt.datetime
+    until: dt.datetime
+    status_changes: list[StatusChange]
+    updates: list[StatusUpdate]
+    deadlines: list[Deadline]
+
+    def __bool__(self) -> bool:
+        return bool(self.status_changes or self.updates or self.deadlines)
+
+    @property
+    def item_count(self) -> int:
+        return len(self.status_changes) + len(self.updates) + len(self.deadlines)
+
+    @property
+    def evidence_count(self) -> int:
+        return sum(1 for update in self.updates if update.evidence_url or update.evidence_file)
+
+
+def _newly_due(due: dt.date, *, since_day: dt.date, today: dt.date, changed: bool) -> str | None:
+    """ "overdue" if the date passed since the last digest, "upcoming" if it came within
+    UPCOMING_DAYS since then; either also when the step or response itself changed since then
+    (a new next step, a moved due date), so nothing new is missed and nothing old repeats."""
+    if due < today:
+        return "overdue" if changed or due >= since_day else None
+    if due <= today + dt.timedelta(days=UPCOMING_DAYS):
+        return "upcoming" if changed or due > since_day + dt.timedelta(days=UPCOMING_DAYS) else None
+    return None
+
+
+def digest_content(*, user: Any, since: dt.datetime, until: dt.datetime) -> Digest:
+    """What changed for the reader's follows in (since, until], and only what they may see."""
+    followed = list(followed_recommendations(user=user).select_related("convening"))
+    by_id = {rec.pk: rec for rec in followed}
+
+    # Overall status at the start and at the end of the window, from the recommendations' history.
+    status_at_start: dict[int, str] = {}
+    status_at_end: dict[int, tuple[str, str]] = {}
+    for version in Recommendation.history.filter(id__in=list(by_id), history_date__lte=until).order_by(
+        "history_date", "history_id"
+    ):
+        if version.history_date <= since or version.id not in status_at_start:
+            # Before the window, or the version it was created in during the window.
+            status_at_start[version.id] = version.status
+        status_at_end[version.id] = (version.status, version.history_change_reason or "")
+    status_changes = [
+        StatusChange(by_id[rec_id], str(Status(status_at_start[rec_id]).label), str(Status(new).label), reason)
+        for rec_id, (new, reason) in status_at_end.items()
+        if rec_id in status_at_start and status_at_start[rec_id] != new
+    ]
+    status_changes.sort(key=lambda c: c.recommendation.reference)
+
+    updates = list(
+        StatusUpdate.objects.visible_to(user)
+        .filter(recommendation_id__in=by_id, created_at__gt=since, created_at__lte=until)
+        .select_related("recommendation__convening", "addressee")
+        .order_by("recommendation__convening__start_date", "recommendation__number", "date", "pk")
+    )
+
+    since_day, today = portal_today(since), portal_today(until)
+    convening_ids = {rec.convening_id for rec in followed} | set(
+        Follow.objects.filter(user=user, active=True, convening__isnull=False).values_list("convening_id", flat=True)
+    )
+    hidden = hidden_organizations(user=user, convening_ids=convening_ids)
+    deadlines: list[Deadline] = []
+    steps = (
+        NextStep.objects.visible_to(user)
+        .filter(convening_id__in=convening_ids, due_date__isnull=False)
+        .filter(state__in=[NextStep.State.OPEN, NextStep.State.IN_PROGRESS])
+        .select_related("convening")
+        .prefetch_related("owners")
+    )
+    steps_changed = set(
+        NextStep.history.filter(
+            convening_id__in=convening_ids, history_date__gt=since, history_date__lte=until
+        ).values_list("id", flat=True)
+    )
+    for step in steps:
+        assert step.due_date is not None
+        when = _newly_due(step.due_date, since_day=since_day, today=today, changed=step.pk in steps_changed)
+        if when:
+            owners = [
+                o for o in step.owners.all() if nameable(o, convening_id=step.convening_id, hidden=hidden, user=user)
+            ]
+            deadlines.append(
+                Deadline("next_step", step.text, step.due_date, when == "overdue", step.convening, None, owners)
+            )
+    responses = (
+        AddresseeResponse.objects.filter(recommendation_id__in=by_id, due_date__isnull=False)
+        .exclude(status__in=FINAL)
+        .select_related("addressee", "owner", "recommendation__convening")
+    )
+    for response in responses:
+        assert response.due_date is not None
+        changed = since < response.updated_at <= until
+        when = _newly_due(response.due_date, since_day=since_day, today=today, changed=changed)
+        if when:
+            rec = response.recommendation
+            owner = response.owner
+            owners = (
+                [owner] if owner and nameable(owner, convening_id=rec.convening_id, hidden=hidden, user=user) else []
+            )
+            text = str(_("Response of %(addressee)s")) % {"addressee": response.addressee}
+            deadlines.append(
+                Deadline("response", text, response.due_date, when == "overdue", rec.convening, rec, owners)
+            )
+    deadlines.sort(key=lambda d: d.due_date)
+    return Digest(since, until, status_changes, updates, deadlines)
+
+
+# --- Dashboards ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Scope:
+    """What a dashboard is about: everything, one convening, one theme or one addressee."""
+
+    kind: str
+    obj: Any = None
+
+    @property
+    def title(self) -> str:
+        return str(self.obj) if self.obj is not None else str(_("All recommendations"))
+
+    @property
+    def slug(self) -> str:
+        return str(getattr(self.obj, "slug", ""))
+
+
+def resolve_scope(*, user: Any, kind: str, slug: str | None) -> Scope:
+    """The scope object, fetched through visible_to where it has one; DoesNotExist otherwise."""
+    if kind == "all":
+        return Scope("all")
+    if kind == "convening":
+        return Scope(kind, Convening.objects.visible_to(user).get(slug=slug))
+    if kind == "theme":
+        return Scope(kind, Theme.objects.get(slug=slug))
+    if kind == "addressee":
+        return Scope(kind, Addressee.objects.get(slug=slug))
+    raise Addressee.DoesNotExist(kind)
+
+
+def scope_recommendations(*, user: Any, scope: Scope) -> QuerySet[Recommendation]:
+    recommendations = Recommendation.objects.visible_to(user)
+    if scope.kind == "convening":
+        return recommendations.filter(convening=scope.obj)
+    if scope.kind == "theme":
+        return recommendations.filter(pk__in=Recommendation.objects.filter(themes=scope.obj).values("pk"))
+    if scope.kind == "addressee":
+        return recommendations.filter(
+            Q(pk__in=Recommendation.objects.filter(addressees=scope.obj).values("pk"))
+            | Q(pk__in=AddresseeResponse.objects.filter(addressee=scope.obj).values("recommendation_id"))
+        )
+    return recommendations
+
+
+def month_ends(*, first: dt.date, today: dt.date, limit: int = DASHBOARD_MONTHS) -> list[tuple[str, dt.datetime]]:
+    """(label, end of month) from the month of ``first`` to the current one, the last ``limit``."""
+    months = []
+    year, month = first.year, first.month
+    tz = ZoneInfo(settings.TIME_ZONE)
+    while (year, month) <= (today.year, today.month):
+        next_year, next_month = (year + 1, 1) if month == 12 else (year, month + 1)
+        end = dt.datetime(next_year, next_month, 1, tzinfo=tz)
+        months.append((f"{year:04d}-{month:02d}", end))
+        year, month = next_year, next_month
+    return months[-limit:]
+
+
+@dataclass
+class OverdueRow:
+    kind: str
+    reference: str
+    url: str
+    text: str
+    due_date: dt.date
+    owners: list[str]
+    next_step_id: int | None = None
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    total: int
+    status_counts: list[tuple[str, str, int]]  # (status value, label, count)
+    months: list[str]
+    status_series: dict[str, list[int]]  # status value -> count at each month end
+    endorsement_series: list[int]  # active endorsements at each month end
+    overdue: list[OverdueRow]
+
+
+def dashboard(*, user: Any, scope: Scope, now: dt.datetime | None = None) -> Dashboard:
+    """Everything a dashboard shows, in a fixed number of queries whatever its size."""
+    now = now or timezone.now()
+    today = portal_today(now)
+    recommendations = scope_recommendations(user=user, scope=scope)
+    created_at = dict(recommendations.values_list("pk", "created_at"))
+    rec_ids = list(created_at)
+    # A subquery rather than a list of ids: the SQL stays the same size however many there are.
+    in_scope = recommendations.order_by().values("pk")
+
+    if scope.kind == "addressee":
+        # An addressee's dashboard counts that addressee's own responses, not overall statuses.
+        counts = Counter(
+            dict(
+                AddresseeResponse.objects.filter(addressee=scope.obj, recommendation_id__in=in_scope)
+                .values_list("status")
+                .annotate(n=Count("pk"))
+                .values_list("status", "n")
+            )
+        )
+        counts[Status.PROPOSED] += len(rec_ids) - sum(counts.values())
+        versions = list(
+            AddresseeResponse.history.filter(addressee_id=scope.obj.pk, recommendation_id__in=in_scope)
+            .order_by("history_date", "history_id")
+            .values_list("recommendation_id", "history_date", "status", "history_type")
+        )
+    else:
+        counts = Counter(
+            dict(recommendations.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+        )
+        versions = list(
+            Recommendation.history.filter(id__in=in_scope)
+            .order_by("history_date", "history_id")
+            .values_list("id", "history_date", "status", "history_type")
+        )
+    endorsements = list(
+        Endorsement.objects.filter(recommendation_id__in=in_scope)
+        .order_by("created_at")
+        .values_list("created_at", "withdrawn_at")
+    )
+
+    firsts = [v[1] for v in versions[:1]] + [e[0] for e in endorsements[:1]] + list(created_at.values())
+    first = portal_today(min(firsts)) if firsts else today
+    months = month_ends(first=first, today=today)
+    status_series: dict[str, list[int]] = {status.value: [] for status in Status}
+    current: dict[int, str] = {}
+    position = 0
+    for _label, end in months:
+        while position < len(versions) and versions[position][1] < end:
+            rec_id, _when, status, history_type = versions[position]
+            if history_type == "-":
+                current.pop(rec_id, None)
+            else:
+                current[rec_id] = status
+            position += 1
+        at_end = Counter(current.values())
+        if scope.kind == "addressee":
+            # An addressee without a response row yet stands at "proposed".
+            at_end[Status.PROPOSED] += sum(
+                1 for rec_id, created in created_at.items() if created < end and rec_id not in current
+            )
+        for status in Status:
+            status_series[status.value].append(at_end.get(status.value, 0))
+    endorsement_series = [
+        sum(1 for created, withdrawn in endorsements if created < end and (withdrawn is None or withdrawn >= end))
+        for _label, end in months
+    ]
+    return Dashboard(
+        scope=scope,
+        total=len(rec_ids),
+        status_counts=[(status.value, str(status.label), counts.get(status.value, 0)) for status in Status],
+        months=[label for label, _end in months],
+        status_series=status_series,
+        endorsement_series=endorsement_series,
+        overdue=_overdue_rows(user=user, scope=scope, in_scope=in_scope, today=today),
+    )
+
+
+def _overdue_rows(*, user: Any, scope: Scope, in_scope: QuerySet[Any], today: dt.date) -> list[OverdueRow]:
+    steps = NextStep.objects.visible_to(user).overdue(today).select_related("convening")
+    if scope.kind == "convening":
+        steps = steps.filter(convening=scope.obj)
+    elif scope.kind in ("theme", "addressee"):
+        steps = steps.filter(convening__recommendations__in=in_scope).distinct()
+    steps = steps.prefetch_related(Prefetch("owners", queryset=Organization.objects.order_by("name")))
+    responses = (
+        AddresseeResponse.objects.filter(recommendation_id__in=in_scope, due_date__lt=today)
+        .exclude(status__in=FINAL)
+        .select_related("recommendation__convening", "addressee", "owner")
+    )
+    if scope.kind == "addressee":
+        responses = responses.filter(addressee=scope.obj)
+    steps_list, responses_list = list(steps), list(responses)
+    hidden = hidden_organizations(
+        user=user,
+        convening_ids={s.convening_id for s in steps_list} | {r.recommendation.convening_id for r in responses_list},
+    )
+    rows = []
+    for step in steps_list:
+        assert step.due_date is not None
+        owners = [
+            o.name for o in step.owners.all() if nameable(o, convening_id=step.convening_id, hidden=hidden, user=user)
+        ]
+        url = step.convening.get_absolute_url()
+        rows.append(OverdueRow("next_step", step.convening.code, url, step.text, step.due_date, owners, step.pk))
+    for response in responses_list:
+        assert response.due_date is not None
+        rec = response.recommendation
+        owner = response.owner
+        owners = (
+            [owner.name] if owner and nameable(owner, convening_id=rec.convening_id, hidden=hidden, user=user) else []
+        )
+        text = str(_("Response of %(addressee)s")) % {"addressee": response.addressee}
+        rows.append(OverdueRow("response", rec.reference, rec.get_absolute_url(), text, response.due_date, owners))
+    rows.sort(key=lambda row: row.due_date)
+    return rows
+
+
+@dataclass
+class NextStepRow:
+    step: NextStep
+    owners: list[Organization]
+    overdue: bool
+
+
+def convening_next_steps(*, user: Any, convening: Convening, today: dt.date) -> list[NextStepRow]:
+    steps = list(
+        NextStep.objects.visible_to(user)
+        .filter(convening=convening)
+        .select_related("convening", "follow_up__letter", "follow_up__brief_theme")
+        .prefetch_related(Prefetch("owners", queryset=Organization.objects.order_by("name")))
+    )
+    hidden = hidden_organizations(user=user, convening_ids=[convening.pk])
+    return [
+        NextStepRow(
+            step,
+            [o for o in step.owners.all() if nameable(o, convening_id=convening.pk, hidden=hidden, user=user)],
+            step.is_overdue(today),
+        )
+        for step in steps
+    ]

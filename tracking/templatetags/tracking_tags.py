@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from django import template
+
+from events.models import NextStep
+from organizations.models import is_secretariat
+from recommendations.models import Recommendation
+
+from .. import selectors
+from ..forms import StatusUpdateForm
+
+register = template.Library()
+
+
+@register.inclusion_tag("tracking/_recommendation_tracking_panel.html", takes_context=True)
+def recommendation_tracking(context: template.Context, recommendation: Recommendation) -> dict[str, Any]:
+    """Responses per addressee, the timeline, public history, a follow button and the staff form."""
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    today = selectors.portal_today()
+    staff = is_secretariat(user)
+    return {
+        **selectors.recommendation_responses(user=user, recommendation=recommendation, today=today),
+        "recommendation": recommendation,
+        "history": selectors.public_history(user=user, recommendation=recommendation),
+        "follow": selectors.follow_state(user=user, recommendation=recommendation),
+        "form": StatusUpdateForm(recommendation=recommendation) if staff else None,
+        "is_staff": staff,
+        "user": user,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("tracking/_next_step.html")
+def next_step_state(step: NextStep) -> dict[str, Any]:
+    """A next step's state and due date, with "Overdue" standing out; for any page that lists steps."""
+    return {"step": step, "overdue": step.is_overdue(selectors.portal_today())}
+
+
+@register.inclusion_tag("tracking/_follow_button.html", takes_context=True)
+def follow_button(context: template.Context, kind: str, target: Any) -> dict[str, Any]:
+    """A follow/unfollow form for a theme or a convening page."""
+    request = context.get("request")
+    user = context.get("user") or getattr(request, "user", None)
+    return {
+        "kind": kind,
+        "target": target,
+        "following": selectors.is_following(user=user, kind=kind, pk=target.pk),
+        "user": user,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.filter
+def basename(value: Any) -> str:
+    return PurePath(str(getattr(value, "name", value) or "")).name

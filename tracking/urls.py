@@ -1,0 +1,38 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tracking"
+
+urlpatterns = [
+    path("tracking/", views.DashboardView.as_view(kind="all"), name="dashboard"),
+    path("tracking/data/<slug:dataset>.csv", views.dashboard_csv, name="dashboard_csv"),
+    path("tracking/convenings/<slug:slug>/", views.DashboardView.as_view(kind="convening"), name="convening_dashboard"),
+    path(
+        "tracking/convenings/<slug:slug>/data/<slug:dataset>.csv",
+        views.dashboard_csv,
+        {"kind": "convening"},
+        name="convening_dashboard_csv",
+    ),
+    path("tracking/themes/<slug:slug>/", views.DashboardView.as_view(kind="theme"), name="theme_dashboard"),
+    path(
+        "tracking/themes/<slug:slug>/data/<slug:dataset>.csv",
+        views.dashboard_csv,
+        {"kind": "theme"},
+        name="theme_dashboard_csv",
+    ),
+    path("tracking/addressees/<slug:slug>/", views.DashboardView.as_view(kind="addressee"), name="addressee_dashboard"),
+    path(
+        "tracking/addressees/<slug:slug>/data/<slug:dataset>.csv",
+        views.dashboard_csv,
+        {"kind": "addressee"},
+        name="addressee_dashboard_csv",
+    ),
+    path("tracking/recommendations/<int:pk>/updates/new/", views.status_update_create, name="status_update_create"),
+    path("tracking/evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("tracking/next-steps/<int:pk>/", views.next_step_edit, name="next_step_edit"),
+    path("tracking/follow/", views.follow, name="follow"),
+    path("tracking/following/", views.following, name="following"),
+    path("tracking/digest/", views.digest_subscription, name="digest_subscription"),
+    path("tracking/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

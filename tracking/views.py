@@ -1,0 +1,293 @@
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.generic import TemplateView
+
+from events.models import Convening, NextStep
+from organizations.models import is_secretariat
+from recommendations.models import Addressee, Recommendation, Status, StatusUpdate, Theme
+
+from . import charts, selectors, services
+from .forms import NextStepForm, StatusUpdateForm
+from .models import DigestSubscription, Follow
+
+DATASETS = ("status", "status-over-time", "endorsements", "overdue")
+
+
+def _staff_recommendation(request: HttpRequest, pk: int) -> Recommendation:
+    """The recommendation, for the secretariat only; anyone else gets a 404, as for a draft."""
+    if not is_secretariat(request.user):
+        raise Http404
+    return get_object_or_404(Recommendation.objects.visible_to(request.user).select_related("convening"), pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
+    recommendation = _staff_recommendation(request, pk)
+    form = StatusUpdateForm(request.POST or None, request.FILES or None, recommendation=recommendation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.status_update_record(recommendation=recommendation, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Status update recorded. Overall status: %(status)s.")
+                % {"status": Status(recommendation.status).label},
+            )
+            return redirect(recommendation.get_absolute_url() + "#tracking")
+    return render(request, "tracking/status_update_form.html", {"recommendation": recommendation, "form": form})
+
+
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence files leave only through here, so a draft's evidence stays with the secretariat."""
+    update = get_object_or_404(StatusUpdate.objects.visible_to(request.user).exclude(evidence_file=""), pk=pk)
+    return FileResponse(update.evidence_file.open("rb"), as_attachment=True)
+
+
+def _follow_target(request: HttpRequest, kind: str, pk: int) -> Any:
+    querysets: dict[str, Any] = {
+        Follow.Kind.RECOMMENDATION: Recommendation.objects.visible_to(request.user),
+        Follow.Kind.THEME: Theme.objects.all(),
+        Follow.Kind.CONVENING: Convening.objects.visible_to(request.user),
+    }
+    if kind not in querysets:
+        raise Http404
+    return get_object_or_404(querysets[kind], pk=pk)
+
+
+@login_required
+@require_POST
+def follow(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("kind", "")
+    try:
+        pk = int(request.POST.get("pk", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    target = _follow_target(request, kind, pk)
+    active = request.POST.get("action") != "unfollow"
+    services.follow_set(user=request.user, kind=kind, target=target, active=active)
+    if active:
+        messages.success(
+            request, _("You now follow %(target)s; changes arrive in your weekly digest.") % {"target": target}
+        )
+    else:
+        messages.success(request, _("You no longer follow %(target)s.") % {"target": target})
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(next_url)
+    return redirect(target.get_absolute_url())
+
+
+@login_required
+def following(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user  # signed in: login_required
+    follows = Follow.objects.filter(user=user, active=True).select_related(
+        "recommendation__convening", "theme", "convening"
+    )
+    visible = set(Recommendation.objects.visible_to(user).values_list("pk", flat=True))
+    endorsed = (
+        selectors.endorsed_by_users_organizations(user=user)
+        .filter(pk__in=visible)
+        .exclude(follows__user=user)
+        .select_related("convening")
+    )
+    subscription = DigestSubscription.objects.filter(user=user).first()
+    context = {
+        "follows": [f for f in follows if f.recommendation_id is None or f.recommendation_id in visible],
+        "endorsed": endorsed,
+        "subscribed": subscription is None or subscription.is_subscribed,
+    }
+    return render(request, "tracking/following.html", context)
+
+
+@login_required
+@require_POST
+def digest_subscription(request: HttpRequest) -> HttpResponse:
+    if request.POST.get("action") == "unsubscribe":
+        services.digest_unsubscribe(user=request.user)
+        messages.success(request, _("You will no longer receive the weekly digest."))
+    else:
+        services.digest_resubscribe(user=request.user)
+        messages.success(request, _("You will receive the weekly digest again."))
+    return redirect("tracking:following")
+
+
+# RFC 8058 one-click unsubscribe: mail providers POST without a CSRF token; the signed token in
+# the URL is the credential, and all it can do is switch the digest off.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        user = services.unsubscribe_user_from_token(token=token)
+    except (signing.BadSignature, ObjectDoesNotExist):
+        return render(request, "tracking/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        services.digest_unsubscribe(user=user)
+        return render(request, "tracking/unsubscribe.html", {"done": True})
+    # A GET only asks: link scanners in mail systems follow links and must not unsubscribe anyone.
+    return render(request, "tracking/unsubscribe.html", {"token": token, "email": user.email})
+
+
+@require_http_methods(["GET", "POST"])
+def next_step_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_secretariat(request.user):
+        raise Http404
+    step = get_object_or_404(NextStep.objects.visible_to(request.user).select_related("convening"), pk=pk)
+    form = NextStepForm(request.POST or None, instance=step)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.next_step_update(
+            next_step=step,
+            state=data["state"],
+            due_date=data["due_date"],
+            owners=list(data["owners"]),
+            produces=data["produces"],
+            letter=data["letter"],
+            brief_theme=data["brief_theme"],
+            reason=data["reason"],
+        )
+        messages.success(request, _("Next step saved."))
+        return redirect("tracking:convening_dashboard", slug=step.convening.slug)
+    return render(request, "tracking/next_step_form.html", {"form": form, "step": step})
+
+
+# --- Dashboards ---------------------------------------------------------------------------------
+
+
+def _scope(request: HttpRequest, kind: str, slug: str | None) -> selectors.Scope:
+    try:
+        return selectors.resolve_scope(user=request.user, kind=kind, slug=slug)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _charts(data: selectors.Dashboard) -> dict[str, Any]:
+    counted = [(label, count, charts.STATUS_COLOURS[value]) for value, label, count in data.status_counts]
+    series = [
+        (str(status.label), data.status_series[status.value], charts.STATUS_COLOURS[status.value])
+        for status in Status
+        if any(data.status_series[status.value])
+    ]
+    total = data.total
+    # Safe: the chart functions escape every label they draw.
+    return {
+        "status_chart": mark_safe(  # noqa: S308
+            charts.bar_chart(
+                counted,
+                chart_id="chart-status",
+                title=_("Recommendations by status"),
+                description=_("%(total)s recommendations: %(parts)s.")
+                % {"total": total, "parts": ", ".join(f"{label} {count}" for label, count, _c in counted if count)},
+            )
+        ),
+        "history_chart": mark_safe(  # noqa: S308
+            charts.stacked_columns(
+                data.months,
+                series,
+                chart_id="chart-history",
+                title=_("Status at the end of each month"),
+                description=_("How many recommendations stood in each status, month by month."),
+            )
+        ),
+        "endorsement_chart": mark_safe(  # noqa: S308
+            charts.line_chart(
+                data.months,
+                data.endorsement_series,
+                chart_id="chart-endorsements",
+                title=_("Active endorsements"),
+                description=_("Endorsements in force at the end of each month, named or not."),
+            )
+        ),
+    }
+
+
+class DashboardView(TemplateView):
+    template_name = "tracking/dashboard.html"
+    kind = "all"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        scope = _scope(self.request, self.kind, self.kwargs.get("slug"))
+        data = selectors.dashboard(user=self.request.user, scope=scope)
+        csv_args = [scope.slug] if scope.obj is not None else []
+        url_name = "tracking:dashboard_csv" if scope.obj is None else f"tracking:{scope.kind}_dashboard_csv"
+        context.update(
+            {
+                "scope": scope,
+                "data": data,
+                "history_rows": [
+                    (month, [data.status_series[s.value][i] for s in Status]) for i, month in enumerate(data.months)
+                ],
+                "endorsement_rows": list(zip(data.months, data.endorsement_series, strict=True)),
+                "statuses": list(Status),
+                "csv": {name.replace("-", "_"): reverse(url_name, args=[*csv_args, name]) for name in DATASETS},
+                **_charts(data),
+            }
+        )
+        if scope.kind in ("theme", "convening"):
+            context["follow_kind"] = scope.kind
+            context["is_following"] = selectors.is_following(user=self.request.user, kind=scope.kind, pk=scope.obj.pk)
+        if scope.kind == "convening":
+            context["next_steps"] = selectors.convening_next_steps(
+                user=self.request.user, convening=scope.obj, today=selectors.portal_today()
+            )
+        if scope.kind == "all":
+            context["convenings"] = Convening.objects.visible_to(self.request.user).order_by("-start_date")
+            context["themes"] = Theme.objects.order_by("name")
+            context["addressees"] = Addressee.objects.order_by("name")
+        return context
+
+
+def dashboard_csv(request: HttpRequest, dataset: str, kind: str = "all", slug: str | None = None) -> HttpResponseBase:
+    if dataset not in DATASETS:
+        raise Http404
+    scope = _scope(request, kind, slug)
+    data = selectors.dashboard(user=request.user, scope=scope)
+    name = f"gsx-tracking-{scope.slug or 'all'}-{dataset}.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    if dataset == "status":
+        writer.writerow(["status", "label", "recommendations"])
+        writer.writerows(data.status_counts)
+    elif dataset == "status-over-time":
+        writer.writerow(["month", *(s.value for s in Status)])
+        for index, month in enumerate(data.months):
+            writer.writerow([month, *(data.status_series[s.value][index] for s in Status)])
+    elif dataset == "endorsements":
+        writer.writerow(["month", "active_endorsements"])
+        writer.writerows(zip(data.months, data.endorsement_series, strict=True))
+    else:
+        writer.writerow(["kind", "reference", "text", "due_date", "owners"])
+        for row in data.overdue:
+            writer.writerow(
+                [
+                    row.kind,
+                    row.reference,
+                    _csv_safe(row.text),
+                    row.due_date.isoformat(),
+                    _csv_safe("; ".join(row.owners)),
+                ]
+            )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with =, +, - or @ is a formula to a spreadsheet: never let text run as one.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
