@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
+from gsx_portal.filtering import FacetOption
 from organizations.models import Organization
 from recommendations.models import Endorsement, Recommendation, SubItem, Theme
 from recommendations.selectors import active_endorsement_count
@@ -22,14 +23,6 @@ def convening_list(*, user: Any) -> QuerySet[Convening]:
     return Convening.objects.visible_to(user).annotate(
         recommendation_count=Count("recommendations", filter=Q(recommendations__in=visible), distinct=True)
     )
-
-
-@dataclass(frozen=True)
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool = False
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
@@ -30,3 +31,13 @@ class LenientFilterSet(django_filters.FilterSet):
 class YearFilter(django_filters.NumberFilter):
     # A whole year: NumberFilter's default DecimalField would take "2017.5".
     field_class = forms.IntegerField
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    """One value of a facet: what choosing it would give, and whether it is chosen."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool = False

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 
 import django_filters
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from gsx_portal.filtering import LenientFilterSet
+from gsx_portal.filtering import FacetOption, LenientFilterSet
 
 from .models import Organization
-
-
-@dataclass(frozen=True)
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool = False
 
 
 class OrganizationFilter(LenientFilterSet):

@@ -15,6 +15,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from events.models import Paragraph
+from gsx_portal.filtering import FacetOption
 from organizations.models import Organization
 
 from .filters import RecommendationFilter, Sort, uses_full_text, with_relevance
@@ -72,14 +73,6 @@ def recommendation_search(*, filterset: RecommendationFilter) -> QuerySet[Recomm
 
 
 # --- Facets ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FacetOption:
-    value: str
-    label: str
-    count: int
-    selected: bool = False
 
 
 @dataclass

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
 from conftest import ROOT, screenshot
-from events.services import demo_load
 from organizations.models import Organization
 from recommendations.models import Endorsement, Recommendation
 
@@ -36,7 +36,7 @@ def portal(db: None) -> None:
     """The demo convening, with a few endorsements so counts and endorsers show."""
     # A transactional test starts from an empty database, without the data migration's group.
     Group.objects.get_or_create(name="Secretariat")
-    demo_load()
+    call_command("load_demo", stdout=io.StringIO())  # the demo with its recorded statuses
     organizations = Organization.objects.verified().filter(kind__in=Organization.NETWORK_KINDS)
     for recommendation in Recommendation.objects.filter(number__in=[2, 4, 6]):
         for organization in organizations[: recommendation.number]:

@@ -32,6 +32,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.db import transaction
 from django.http import HttpResponseBase
 from django.test import Client
@@ -41,7 +42,6 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from events.models import Convening, NextStep
-from events.services import demo_load
 from organizations.models import Membership, Organization
 from recommendations.models import Addressee, Endorsement, Letter, Recommendation, StatusUpdate, Theme
 
@@ -111,7 +111,7 @@ def fast_password_hashing(settings: Any) -> None:
 
 @pytest.fixture
 def data() -> Data:
-    demo_load()
+    call_command("load_demo", stdout=io.StringIO())  # the demo with its recorded statuses
     secret = Organization.objects.create(
         name=SECRET_NAME, slug=SECRET_SLUG, kind=Organization.Kind.CSO, country="Nowhere", verified_at=timezone.now()
     )
