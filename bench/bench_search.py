@@ -75,6 +75,7 @@ def measure(client: object, urls: list[str]) -> tuple[float, float, int]:
 def main() -> int:
     if not configure():
         return 0
+    from django.core.management import call_command
     from django.test import Client
     from generate_bench_data import generate, is_complete
 
@@ -82,6 +83,7 @@ def main() -> int:
     from recommendations.filters import text_search
     from recommendations.models import Recommendation
 
+    call_command("migrate", verbosity=0)  # an empty database (createdb) is enough to start
     if not is_complete():
         print("generating benchmark data (once)…")
         generate()

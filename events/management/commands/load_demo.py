@@ -40,5 +40,5 @@ class Command(BaseCommand):
                     status=status,
                     date=reported_on,
                     source=StatusUpdate.Source.SECRETARIAT,
-                    note="Recorded with the demo content.",
+                    public_reason="Recorded with the demo content.",
                 )
