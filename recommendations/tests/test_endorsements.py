@@ -539,3 +539,19 @@ def test_my_organization_query_count_is_constant(
         response = client.get(my_organization_url(cso_member))
 
     assert response.content.decode().count("endorsed ") >= count
+
+
+def test_endorsing_and_withdrawing_make_the_convening_documents_stale(cso_member: User) -> None:
+    recommendation = RecommendationFactory.create()
+    versions = [Convening.objects.get(pk=recommendation.convening_id).content_version]
+
+    endorse(cso_member, recommendation)
+    versions.append(Convening.objects.get(pk=recommendation.convening_id).content_version)
+    endorse(cso_member, recommendation)  # already endorsed: nothing changes, nothing goes stale
+    versions.append(Convening.objects.get(pk=recommendation.convening_id).content_version)
+    services.recommendation_withdraw(
+        recommendation=recommendation, organization=organization_of(cso_member), user=cso_member
+    )
+    versions.append(Convening.objects.get(pk=recommendation.convening_id).content_version)
+
+    assert versions == [versions[0], versions[0] + 1, versions[0] + 1, versions[0] + 2]
