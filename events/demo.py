@@ -238,6 +238,23 @@ PARTICIPATIONS = [
     ("northlight-foundation", "observer", "network"),
 ]
 
+# (recommendation number, organization slug, named?, signatory): a few, so counts and endorsers
+# show; one organization endorses without being named.
+ENDORSEMENTS = [
+    (2, "balkan-dialogue-lab", True, "Vesna Petrovska"),
+    (2, "harbour-womens-network", True, "Leila Haddad"),
+    (4, "balkan-dialogue-lab", True, "Vesna Petrovska"),
+    (4, "harbour-womens-network", True, "Leila Haddad"),
+    (4, "institute-for-community-research", True, "Pieter Claes"),
+    (4, "open-steppe-initiative", True, "Aizada Bekova"),
+    (6, "balkan-dialogue-lab", True, "Vesna Petrovska"),
+    (6, "harbour-womens-network", True, "Leila Haddad"),
+    (6, "institute-for-community-research", True, "Pieter Claes"),
+    (6, "open-steppe-initiative", True, "Aizada Bekova"),
+    (6, "quiet-courage-collective", False, "A. Member"),
+    (6, "riverbank-youth-forum", True, "Daniel Otieno"),
+]
+
 # username, e-mail, password, is_staff, organization slug or None
 USERS = [
     ("secretariat", "secretariat@gsx.example", "gsx-demo-secretariat", True, None),

@@ -76,7 +76,7 @@ def demo_load() -> list[tuple[str, str, str]]:
     from django.utils import timezone
 
     from organizations.models import Membership, Organization
-    from recommendations.models import Addressee, Recommendation, SubItem, Theme
+    from recommendations.models import Addressee, Endorsement, Recommendation, SubItem, Theme
 
     from . import demo
     from .models import Footnote, KeyTheme, NextStep, Paragraph, Participation, Session
@@ -132,6 +132,12 @@ def demo_load() -> list[tuple[str, str, str]]:
         )
     if not convening.is_published:
         convening_publish(convening=convening)
+    for number, slug, is_named, signatory in demo.ENDORSEMENTS:
+        Endorsement.objects.filter(withdrawn_at__isnull=True).get_or_create(
+            recommendation=convening.recommendations.get(number=number),
+            organization=orgs[slug],
+            defaults={"signatory_name": signatory, "is_named": is_named},
+        )
 
     logins = []
     secretariat = Group.objects.get(name="Secretariat")

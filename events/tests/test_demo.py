@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from events.models import Convening, Paragraph, Participation
-from recommendations.models import Recommendation, SubItem
+from recommendations.models import Endorsement, Recommendation, SubItem
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,7 @@ def _counts() -> tuple[int, ...]:
         SubItem.objects.count(),
         Paragraph.objects.count(),
         Participation.objects.count(),
+        Endorsement.objects.count(),
     )
 
 
@@ -77,3 +78,14 @@ def test_demo_statuses_come_from_recorded_updates() -> None:
         recommendation = Convening.objects.get().recommendations.get(number=number)
         assert recommendation.status == status
         assert set(recommendation.status_updates.values_list("status", flat=True)) == {status}
+
+
+def test_demo_endorsements_count_the_unnamed_one_without_naming_it(client: Client) -> None:
+    call_command("load_demo")
+    recommendation = Recommendation.objects.get(number=6)
+
+    html = client.get(recommendation.get_absolute_url()).content.decode()
+
+    assert Endorsement.objects.filter(recommendation=recommendation).count() == 6
+    assert "Quiet Courage Collective" not in html
+    assert "Endorsed by 6 organizations, 1 of them not named" in html
