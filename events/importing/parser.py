@@ -38,10 +38,22 @@ __all__ = [
 # --------------------------------------------------------------------------------------------
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a message for the translation catalogues without importing Django (the parser stays
+    pure); the page translates ``Problem.template`` when it shows the problem."""
+    return message
+
+
 @dataclass(frozen=True)
 class Problem:
     line: int
-    message: str
+    message: str  # in English, for logs and the command line's JSON
+    template: str = ""  # the message before its parameters are filled in: the msgid to translate
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, line: int, template: str, **params: Any) -> Problem:
+        return cls(line, template % params if params else template, template, tuple(sorted(params.items())))
 
 
 @dataclass(frozen=True)
@@ -860,7 +872,13 @@ class _Parser:
         skip: set[int] = set()
         for c in accepted:
             if c.number in self.footdefs:
-                self.problems.append(Problem(c.line, f"Footnote {c.number} is defined twice; both texts were kept"))
+                self.problems.append(
+                    Problem.of(
+                        c.line,
+                        gettext_noop("Footnote %(number)s is defined twice; both texts were kept"),
+                        number=c.number,
+                    )
+                )
                 self.footdefs[c.number] = _FootDef(
                     c.number, f"{self.footdefs[c.number].text}\n\n{c.text}", self.footdefs[c.number].line, 0, 0, False
                 )
@@ -908,7 +926,11 @@ class _Parser:
             out.append(_Row(row.no, t, row.blank_before or carry_blank))
             carry_blank = False
         for n in sorted(set(self.marker_lines) - set(self.footdefs)):
-            self.problems.append(Problem(self.marker_lines[n], f"Footnote marker {n} has no footnote text"))
+            self.problems.append(
+                Problem.of(
+                    self.marker_lines[n], gettext_noop("Footnote marker %(number)s has no footnote text"), number=n
+                )
+            )
         return out
 
     @staticmethod
@@ -945,8 +967,8 @@ class _Parser:
 
     # ---- helpers ---------------------------------------------------------------------------
 
-    def _problem(self, line: int, message: str) -> None:
-        self.problems.append(Problem(line, message))
+    def _problem(self, line: int, template: str, **params: Any) -> None:
+        self.problems.append(Problem.of(line, template, **params))
 
     def _boundary(self, row: _Row) -> bool:
         """Can a list marker on this row start a new item (rather than continue a wrapped line)?"""
@@ -1190,7 +1212,7 @@ class _Parser:
             if n > 10 or not self._boundary(row):
                 return False
             if n != 1:
-                self._problem(row.no, f"Recommendations start at {n}, not 1")
+                self._problem(row.no, gettext_noop("Recommendations start at %(number)s, not 1"), number=n)
             self.rec_style = style
             return True
         if mk.kind in ("roman", "number") and style != self.rec_style:
@@ -1199,7 +1221,12 @@ class _Parser:
         if n == expected:
             return self._boundary(row)
         if expected < n <= expected + 3 and (row.blank_before or _ends_terminal(self.prev.text if self.prev else "")):
-            self._problem(row.no, f"Recommendation numbering jumps from {self.last_rec} to {n}")
+            self._problem(
+                row.no,
+                gettext_noop("Recommendation numbering jumps from %(previous)s to %(number)s"),
+                previous=self.last_rec,
+                number=n,
+            )
             return True
         return False
 
@@ -1219,7 +1246,9 @@ class _Parser:
                 return
             if mk.value == 1 and mk.kind == "number" and rec is not None and self._boundary(row):
                 # A list starting again at 1 after the recommendations: the summary has begun.
-                self._problem(row.no, "Numbering starts again at 1 after the recommendations: read as paragraphs")
+                self._problem(
+                    row.no, gettext_noop("Numbering starts again at 1 after the recommendations: read as paragraphs")
+                )
                 self.section = "summary"
                 self.cur_rec = None
                 self.cur = None
@@ -1233,7 +1262,12 @@ class _Parser:
                 self.cur = sub
                 return
             if row.blank_before:
-                self._problem(row.no, f"Sub-item ‘{mk.value}’ is out of sequence (expected ‘{expected}’): kept as text")
+                self._problem(
+                    row.no,
+                    gettext_noop("Sub-item ‘%(letter)s’ is out of sequence (expected ‘%(expected)s’): kept as text"),
+                    letter=mk.value,
+                    expected=expected,
+                )
         if rec is not None and mk is not None and mk.kind == "bullet":
             target = self.cur or rec
             if _starts_lower(mk.rest) and not _ends_terminal(target.text):
@@ -1241,7 +1275,10 @@ class _Parser:
                 return
             letter = chr(ord(rec.subs[-1].letter or "a") + 1) if rec.subs else "a"
             self._problem(
-                row.no, f"Bullet without a letter under recommendation {rec.number}: read as sub-item {letter}"
+                row.no,
+                gettext_noop("Bullet without a letter under recommendation %(number)s: read as sub-item %(letter)s"),
+                number=rec.number,
+                letter=letter,
             )
             sub = _Acc("sub", row.no, mk.rest, letter=letter)
             rec.subs.append(sub)
@@ -1260,18 +1297,27 @@ class _Parser:
             if n > 10 or not self._boundary(row):
                 return None
             if n != 1:
-                self._problem(row.no, f"Paragraph numbering starts at {n}, not 1")
+                self._problem(row.no, gettext_noop("Paragraph numbering starts at %(number)s, not 1"), number=n)
             return n
         expected = self.last_para + 1
         if n + self.para_offset == expected:
             return expected if self._boundary(row) else None
         if n == 1 and self.cur_sess is not None and not self.cur_sess.paras and self._boundary(row):
-            self._problem(row.no, f"Paragraph numbering starts again at 1 in a new session: renumbered from {expected}")
+            self._problem(
+                row.no,
+                gettext_noop("Paragraph numbering starts again at 1 in a new session: renumbered from %(number)s"),
+                number=expected,
+            )
             self.para_offset = self.last_para
             return expected
         n += self.para_offset
         if expected < n <= expected + 3 and (row.blank_before or _ends_terminal(self.prev.text if self.prev else "")):
-            self._problem(row.no, f"Paragraph numbering jumps from {self.last_para} to {n}")
+            self._problem(
+                row.no,
+                gettext_noop("Paragraph numbering jumps from %(previous)s to %(number)s"),
+                previous=self.last_para,
+                number=n,
+            )
             return n
         return None
 
@@ -1345,8 +1391,8 @@ class _Parser:
                 p.number = n
             self._problem(
                 all_paras[0].line,
-                f"No numbering was found: the text was read as {len(all_paras)} paragraphs, "
-                f"numbered 1–{len(all_paras)}",
+                gettext_noop("No numbering was found: the text was read as %(count)s paragraphs, numbered 1–%(count)s"),
+                count=len(all_paras),
             )
         else:
             overview_parts = [p.text for p in self.preamble]
@@ -1354,18 +1400,22 @@ class _Parser:
             for p in loose:
                 top += 1
                 p.number = top
-                self._problem(p.line, f"Text outside any numbered paragraph was kept as paragraph {top}")
+                self._problem(
+                    p.line,
+                    gettext_noop("Text outside any numbered paragraph was kept as paragraph %(number)s"),
+                    number=top,
+                )
         if self.overview_acc.text:
             overview_parts.append(self.overview_acc.text)
         if not numbered and not self.recs and not loose and not self.preamble and self.rows:
-            self._problem(self.rows[0].no, "No numbered paragraphs or recommendations were found")
+            self._problem(self.rows[0].no, gettext_noop("No numbered paragraphs or recommendations were found"))
 
         title_raw = " — ".join(str(p[0]) for p in self.title_parts if p[0])
         title = cut(title_raw, "title")
         summary_title = cut(self.summary_title, "summary_title") if self.summary_title else None
         if not title:
             title = summary_title or ""
-            self._problem(self.rows[0].no if self.rows else 1, "No title was found")
+            self._problem(self.rows[0].no if self.rows else 1, gettext_noop("No title was found"))
         host = next((cut(str(p[0]), "title_block") for p in self.title_parts if p[1]), None)
         for n, where in self.heading_markers:
             anchors.append((n, FootnoteAnchor(where)))
@@ -1386,7 +1436,7 @@ class _Parser:
             assert r.number is not None
             headline, body = _split_headline(r.text, r.head_hint)
             if not headline and not body:
-                self._problem(r.line, f"Recommendation {r.number} has no text")
+                self._problem(r.line, gettext_noop("Recommendation %(number)s has no text"), number=r.number)
             subs = [ParsedSubItem(s.letter or "", cut(s.text, "sub_item", r.number, s.letter), s.line) for s in r.subs]
             recommendations.append(
                 ParsedRecommendation(
@@ -1428,7 +1478,7 @@ class _Parser:
             d = self.footdefs[n]
             marker_line = self.marker_lines.get(n)
             if marker_line is None:
-                self._problem(d.line, f"Footnote {n} is not referenced in the text")
+                self._problem(d.line, gettext_noop("Footnote %(number)s is not referenced in the text"), number=n)
             text, _ = _extract_markers(d.text)
             footnotes.append(ParsedFootnote(n, text, marker_line, d.line, first_anchor.get(n)))
 
@@ -1437,9 +1487,9 @@ class _Parser:
             if found:
                 self.start, self.end = found[0], found[1]
                 overview_line = self.preamble[0].line if self.preamble else self.overview_acc.line
-                self._problem(overview_line or 1, "The date was taken from the overview")
+                self._problem(overview_line or 1, gettext_noop("The date was taken from the overview"))
             else:
-                self._problem(self.rows[0].no if self.rows else 1, "No date was found in the title block")
+                self._problem(self.rows[0].no if self.rows else 1, gettext_noop("No date was found in the title block"))
         if host is None and overview:
             m = _HOST_IN_TEXT_RE.search(overview[:800])
             if m:

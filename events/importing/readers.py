@@ -14,13 +14,16 @@ from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from events.importing.parser import normalize_text
 
 __all__ = ["MAX_UPLOAD_BYTES", "SUPPORTED_EXTENSIONS", "DocumentError", "read_document", "text_from_paste"]
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".docx", ".pdf")
-_SUPPORTED_HUMAN = ".txt, .md, .docx or .pdf"
+_SUPPORTED_HUMAN = ".txt, .md, .docx, .pdf"  # no "or": it stands in translated sentences
 
 
 class DocumentError(ValueError):
@@ -38,8 +41,8 @@ def _limit_mb() -> str:
 def _check_size(size: int) -> None:
     if size > MAX_UPLOAD_BYTES:
         raise DocumentError(
-            f"The file is {size / (1024 * 1024):.1f} MB, over the {_limit_mb()} limit. "
-            "Upload a smaller file, or paste the text instead."
+            _("The file is %(size).1f MB, over the %(limit)s limit. Upload a smaller file, or paste the text instead.")
+            % {"size": size / (1024 * 1024), "limit": _limit_mb()}
         )
 
 
@@ -47,7 +50,7 @@ def read_document(*, filename: str, data: bytes) -> str:
     """The text of an uploaded document, ready for ``parse_summary``."""
     ext = PurePath(filename or "").suffix.lower()
     if not data:
-        raise DocumentError("The file is empty.")
+        raise DocumentError(_("The file is empty."))
     _check_size(len(data))
     # The content decides when a name lies (a PDF saved as .txt is still a PDF).
     if data.startswith(b"%PDF-"):
@@ -55,10 +58,13 @@ def read_document(*, filename: str, data: bytes) -> str:
     elif data.startswith(b"PK\x03\x04") and ext in (".txt", ".md", ".docx", ""):
         ext = ".docx"
     if ext == ".doc":
-        raise DocumentError("Old Word .doc files are not supported: save it as .docx (or PDF) and upload it again.")
+        raise DocumentError(_("Old Word .doc files are not supported: save it as .docx (or PDF) and upload it again."))
     if ext not in SUPPORTED_EXTENSIONS:
-        shown = f"“{ext}” files" if ext else "Files without an extension"
-        raise DocumentError(f"{shown} are not supported. Upload a {_SUPPORTED_HUMAN} file, or paste the text.")
+        if ext:
+            message = _("“%(ext)s” files are not supported. Upload a %(supported)s file, or paste the text.")
+        else:
+            message = _("Files without an extension are not supported. Upload a %(supported)s file, or paste the text.")
+        raise DocumentError(message % {"ext": ext, "supported": _SUPPORTED_HUMAN})
     if ext == ".pdf":
         text = _read_pdf(data)
     elif ext == ".docx":
@@ -67,14 +73,14 @@ def read_document(*, filename: str, data: bytes) -> str:
         text = _decode_text(data)
     text = normalize_text(text)
     if not text.strip():
-        raise DocumentError("The document contains no text.")
+        raise DocumentError(_("The document contains no text."))
     return text
 
 
 def text_from_paste(text: str) -> str:
     """Pasted text, normalised like a file's; raises ``DocumentError`` when empty or too long."""
     if not text or not text.strip():
-        raise DocumentError("Nothing was pasted: paste the text of the meeting summary.")
+        raise DocumentError(_("Nothing was pasted: paste the text of the meeting summary."))
     _check_size(len(text.encode("utf-8")))
     return normalize_text(text)
 
@@ -93,11 +99,11 @@ def _decode_text(data: bytes) -> str:
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise DocumentError("The text file could not be decoded: it is not valid text.") from exc
+                raise DocumentError(_("The text file could not be decoded: it is not valid text.")) from exc
             break
     if text is None:
         if b"\x00" in data:
-            raise DocumentError("This does not look like a text file (it contains binary data).")
+            raise DocumentError(_("This does not look like a text file (it contains binary data)."))
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
@@ -105,10 +111,10 @@ def _decode_text(data: bytes) -> str:
                 text = data.decode("cp1252")  # Windows "ANSI" text, as Notepad used to save it
             except UnicodeDecodeError as exc:
                 raise DocumentError(
-                    "The text file could not be decoded: save it as UTF-8 text and upload it again."
+                    _("The text file could not be decoded: save it as UTF-8 text and upload it again.")
                 ) from exc
     if _looks_binary(text):
-        raise DocumentError("This does not look like a text file (it contains binary data).")
+        raise DocumentError(_("This does not look like a text file (it contains binary data)."))
     return text
 
 
@@ -137,11 +143,11 @@ def _read_docx(data: bytes) -> str:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise DocumentError(
-            "This Word file could not be opened: it may be damaged, or not really a .docx file."
+            _("This Word file could not be opened: it may be damaged, or not really a .docx file.")
         ) from exc
     except Exception as exc:  # lxml and zip errors of every kind mean the same to the person
         raise DocumentError(
-            "This Word file could not be opened: it may be damaged, or not really a .docx file."
+            _("This Word file could not be opened: it may be damaged, or not really a .docx file.")
         ) from exc
     return _DocxText(document).text()
 
@@ -369,7 +375,7 @@ def _to_roman(n: int) -> str:
 # PDF
 # ---------------------------------------------------------------------------------------------
 
-_NO_TEXT_LAYER = (
+_NO_TEXT_LAYER = gettext_noop(
     "This PDF has no text layer (it is probably a scan), so its text cannot be read. "
     "Upload the original Word file or a PDF exported from it, or paste the text."
 )
@@ -390,17 +396,19 @@ def _read_pdf(data: bytes) -> str:
                     boxes.append([line for line in element if isinstance(line, LTTextLine)])
             pages.append(_page_text(boxes))
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise DocumentError("This PDF is password-protected: remove the password and upload it again.") from exc
+        raise DocumentError(_("This PDF is password-protected: remove the password and upload it again.")) from exc
     except Exception as exc:  # pdfminer raises many kinds for a damaged file; all mean the same here
-        raise DocumentError("This PDF could not be read: the file may be damaged.") from exc
+        raise DocumentError(_("This PDF could not be read: the file may be damaged.")) from exc
     text = "\n\n\x0c".join(pages)
     visible = re.sub(r"\s+", "", text)
     if not visible:
-        raise DocumentError(_NO_TEXT_LAYER)
+        raise DocumentError(_(_NO_TEXT_LAYER))
     if visible.count("(cid:") * 6 > len(visible) // 2:
         raise DocumentError(
-            "This PDF's text cannot be decoded (its fonts carry no character map). "
-            "Upload the original Word file, or paste the text."
+            _(
+                "This PDF's text cannot be decoded (its fonts carry no character map). "
+                "Upload the original Word file, or paste the text."
+            )
         )
     return text
 

@@ -726,8 +726,18 @@ def result_counts(result: ParseResult) -> dict[str, int]:
     }
 
 
+def problem_message(problem: Problem) -> str:
+    """The problem in the reader's language: the parser, being pure, writes English and keeps the
+    untranslated template and its parameters beside it."""
+    if not problem.template:
+        return problem.message
+    translated = _(problem.template)
+    return translated % dict(problem.params) if problem.params else translated
+
+
 def problem_excerpts(*, text: str, problems: list[Problem], width: int = 160) -> list[tuple[Problem, str]]:
-    """Each problem with the source line it points at, shortened to ``width`` characters."""
+    """Each problem, in the reader's language, with the source line it points at, shortened to
+    ``width`` characters."""
     lines = text.split("\n")
     out: list[tuple[Problem, str]] = []
     for problem in problems:
@@ -739,5 +749,5 @@ def problem_excerpts(*, text: str, problems: list[Problem], width: int = 160) ->
                 break
         if len(excerpt) > width:
             excerpt = excerpt[: width - 1].rstrip() + "…"
-        out.append((problem, excerpt))
+        out.append((replace(problem, message=problem_message(problem)), excerpt))
     return out

@@ -161,6 +161,23 @@ def test_import_preview_lists_problems_with_line_and_excerpt(secretariat: User) 
     assert excerpt in html
 
 
+def test_import_problems_and_refusals_speak_the_reader_s_language(secretariat: User) -> None:
+    client = _staff_client(secretariat)
+
+    preview = client.post(reverse("secretariat:import"), {"text": NO_NUMBERING}, HTTP_ACCEPT_LANGUAGE="fr")
+    refused = client.post(
+        reverse("secretariat:import"),
+        {"file": SimpleUploadedFile("program.exe", b"MZ\x90\x00")},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+
+    problem, _excerpt = preview.context["problems"][0]
+    assert problem.message.startswith("Aucune numérotation trouvée")
+    assert "Aucune numérotation trouvée" in preview.content.decode()
+    assert "Файлы «.exe» не поддерживаются" in refused.content.decode()
+    assert Convening.objects.count() == 0
+
+
 def _scan_pdf() -> bytes:
     svg = '<svg width="400" height="300" xmlns="http://www.w3.org/2000/svg"><rect width="380" height="280"/></svg>'
     return bytes(weasyprint.HTML(string=svg).write_pdf())
