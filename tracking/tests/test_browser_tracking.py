@@ -35,7 +35,10 @@ def _record(page, *, addressee: str, status: str, source: str, reason: str, url:
         form.get_by_label("Evidence link").fill(url)
     if file:
         form.get_by_label("Evidence file").set_input_files(file)
-    form.get_by_role("button", name="Record update").click()
+    # The form posts and redirects: wait for the new page, since is_visible() and count() below
+    # do not wait and would otherwise read the page being left.
+    with page.expect_navigation():
+        form.get_by_role("button", name="Record update").click()
 
 
 def test_staff_records_updates_and_sees_them_on_the_timeline_and_dashboard(page, staff, tmp_path, settings) -> None:
