@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 from django.utils import translation
 from django.views import defaults
@@ -41,7 +42,7 @@ def test_500_page_renders_without_a_request_context() -> None:
 
 def test_403_page_explains_and_offers_a_way_on() -> None:
     request = RequestFactory().get("/")
-    request.user = None  # the page must not depend on who asks
+    request.user = AnonymousUser()  # the page must not depend on who asks
 
     with translation.override("en"):  # called without the middleware that picks the language
         response = defaults.permission_denied(request, PermissionError())
