@@ -6,23 +6,9 @@ import logging
 
 from celery import shared_task
 
-from . import services
 from .models import Convening
 
 logger = logging.getLogger(__name__)
-
-
-@shared_task
-def convening_content_changed(*, convening_id: int) -> dict[str, int] | None:
-    """Bump the content version, then pre-render: for callers that enqueue rather than call
-    ``services.convening_content_changed`` (which bumps at once, inside their transaction)."""
-    if not Convening.objects.filter(pk=convening_id).exists():
-        logger.info("convening %s is gone; nothing to refresh", convening_id)
-        return None
-    version = services.convening_bump_content_version(convening_id=convening_id)
-    logger.info("convening %s now at content version %s", convening_id, version)
-    documents = _prerender(convening_id)
-    return {"convening_id": convening_id, "content_version": version, "documents": documents}
 
 
 @shared_task

@@ -207,17 +207,6 @@ def _fail(document_id: int, error: str) -> None:
 # --- Keeping documents fresh ----------------------------------------------------------------
 
 
-def content_changed(*, convening_id: int) -> None:
-    """Call after any change a convening's documents show (recommendations, endorsements, statuses).
-
-    Bumps the convening's content version now, in the caller's transaction, so no request can be
-    served the old file once the change is committed; pre-renders follow in the background.
-    """
-    from events.services import convening_content_changed
-
-    convening_content_changed(convening_id=convening_id)
-
-
 def documents_prerender(*, convening_id: int) -> list[int]:
     """Ask now for what donors and members will download next: a donor's first click rarely waits."""
     convening = Convening.objects.filter(pk=convening_id).first()

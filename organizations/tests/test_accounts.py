@@ -16,12 +16,6 @@ from organizations.tests.factories import MembershipFactory, OrganizationFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # Full-strength PBKDF2 costs about half a second a user; these tests are not about hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 PASSWORD = "a long and unusual passphrase 42"
 
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from events.models import Convening
-from events.services import convening_publish
+from events.services import convening_content_changed, convening_publish
 from events.tests.factories import ConveningFactory
 from publications import services
 from publications.models import Audience, RenderedDocument
@@ -85,7 +85,7 @@ def test_render_of_a_deleted_subject_fails_cleanly(db: None) -> None:
 def test_content_changed_bumps_the_version_at_once(db: None) -> None:
     convening = convening_with(1)
 
-    services.content_changed(convening_id=convening.pk)
+    convening_content_changed(convening_id=convening.pk)
 
     convening.refresh_from_db()
     assert convening.content_version == 2

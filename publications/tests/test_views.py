@@ -8,8 +8,8 @@ from django.template import Context, Template
 from django.test import Client
 
 from events.models import Convening
+from events.services import convening_content_changed
 from events.tests.factories import ConveningFactory
-from publications import services
 from publications.models import Audience, RenderedDocument
 from publications.tests.helpers import convening_with, pdf_pages, pdf_text, summary_convening
 from recommendations.models import Letter
@@ -196,7 +196,7 @@ def test_content_change_makes_the_next_request_render_anew(
     url = f"/convenings/{convening.slug}/brief.pdf"
     _download(client, url, django_capture_on_commit_callbacks)
 
-    services.content_changed(convening_id=convening.pk)
+    convening_content_changed(convening_id=convening.pk)
     response = client.get(url)
 
     versions = sorted(RenderedDocument.objects.values_list("version", flat=True))

@@ -16,12 +16,6 @@ from recommendations.tests.factories import LetterFactory, RecommendationFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # Full-strength PBKDF2 costs about half a second a user; these tests are not about hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_sign_up_verify_endorse_withdraw_and_sign_a_letter(
     page: Any, browser: Any, live_server: Any, mailoutbox: list[Any]
 ) -> None:

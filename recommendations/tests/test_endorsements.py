@@ -23,12 +23,6 @@ from recommendations.tests.factories import EndorsementFactory, LetterFactory, R
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # Full-strength PBKDF2 costs about half a second a user; these tests are not about hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def endorse_url(recommendation: Recommendation) -> str:
     return reverse(
         "recommendations:recommendation_endorse",

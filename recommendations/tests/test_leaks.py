@@ -103,12 +103,6 @@ CANDIDATES: dict[tuple[str, str], Callable[[Data], list[Any]]] = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # Full-strength PBKDF2 costs about half a second a user; these tests are not about hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def data() -> Data:
     call_command("load_demo", stdout=io.StringIO())  # the demo with its recorded statuses

@@ -20,12 +20,6 @@ from recommendations.tests.factories import AddresseeFactory, EndorsementFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # Full-strength PBKDF2 costs about half a second a user; these tests are not about hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def organization_of(user: User) -> Organization:
     return Membership.objects.get(user=user).organization
 

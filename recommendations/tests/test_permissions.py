@@ -22,12 +22,6 @@ from recommendations.tests.factories import EndorsementFactory, LetterFactory, R
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    # Full-strength PBKDF2 costs about half a second a user; these tests are not about hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 PERSONAS = ["anonymous", "donor", "member_a", "admin_a", "admin_a_for_b", "unverified_member", "secretariat"]
 ACTIONS = ["view", "endorse", "withdraw", "sign", "approve_member", "verify_organization"]
 
