@@ -10,10 +10,9 @@ import os
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from conftest import ROOT, screenshot
+from conftest import ROOT, screenshot, secretariat_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,7 +32,7 @@ FILTER_IDS = ["f-q", "f-theme", "f-addressee", "f-status", "f-year", "f-country"
 def portal(db: None) -> None:
     """The demo convening, with its recorded statuses and endorsements (one not named)."""
     # A transactional test starts from an empty database, without the data migration's group.
-    Group.objects.get_or_create(name="Secretariat")
+    secretariat_group()
     call_command("load_demo", stdout=io.StringIO())
 
 
