@@ -138,6 +138,44 @@ def persona(request: pytest.FixtureRequest) -> Any:
     return request.getfixturevalue(request.param)
 
 
+# --- The seed summaries: real documents, read at test time from GSX_SEEDS_DIR, never copied.
+VIENNA = "003_aaad3b00fffec38f.txt"
+ROUNDTABLE = "000_6909b306d0310b96.txt"
+
+
+def seeds_dir() -> Path:
+    """GSX_SEEDS_DIR, relative to the repo root when relative; default ../shared/seeds."""
+    configured = Path(os.environ.get("GSX_SEEDS_DIR") or "../shared/seeds")
+    return (configured if configured.is_absolute() else ROOT / configured).resolve()
+
+
+def seed_path(name: str) -> Path:
+    """A seed's path; a missing seed fails the test in CI and on the service path, skips it elsewhere."""
+    path = seeds_dir() / name
+    if not path.is_file():
+        message = f"seed {name} not found in {seeds_dir()} (set GSX_SEEDS_DIR)"
+        if os.environ.get("GSX_REQUIRE_SERVICES") == "1" or os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def seed_text(name: str) -> str:
+    return seed_path(name).read_text(encoding="utf-8")
+
+
+def vienna_convening() -> Any:
+    """The Vienna civil-society day, published, imported from the seed with the importer's own
+    service (apps below the importer may not import it; their tests get it from here)."""
+    from importing.parser import parse_summary
+    from importing.services import ImportMetadata, convening_import
+
+    result = parse_summary(seed_text(VIENNA))
+    convening = convening_import(result=result, metadata=ImportMetadata.from_result(result), user=None, publish=True)
+    convening.refresh_from_db()
+    return convening
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db: None, settings: Any) -> Iterator[subprocess.Popen[bytes]]:
     """A real ``celery worker`` process over Redis, on the test database.

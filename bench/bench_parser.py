@@ -18,7 +18,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
-from events.importing.parser import ParseResult, parse_summary  # noqa: E402
+from importing.parser import ParseResult, parse_summary  # noqa: E402
 
 SEED_NAME = "003_aaad3b00fffec38f.txt"
 SEED_TARGET_MS = 50.0

@@ -120,10 +120,10 @@ def bench_brief() -> None:
 
 
 def bench_summary() -> None:
-    from publications.tests.helpers import VIENNA_SEED, vienna_convening
+    from conftest import VIENNA, seeds_dir, vienna_convening
 
-    if not VIENNA_SEED.exists():
-        report("Vienna summary", f"skipped: no seed at {VIENNA_SEED}", True)
+    if not (seeds_dir() / VIENNA).is_file():
+        report("Vienna summary", f"skipped: no seed at {seeds_dir() / VIENNA}", True)
         return
     vienna = vienna_convening()
     created.append(vienna.pk)

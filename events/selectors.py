@@ -18,6 +18,18 @@ from .filters import ConveningFilter
 from .models import Convening, NextStep, Paragraph, Participation, Session
 
 
+def secretariat_convening_list(*, user: Any) -> QuerySet[Convening]:
+    """Drafts first, then the newest; with the counts the secretariat's list shows."""
+    return (
+        Convening.objects.editable_by(user)
+        .annotate(
+            recommendation_count=Count("recommendations", distinct=True),
+            paragraph_count=Count("paragraphs", distinct=True),
+        )
+        .order_by("status", "-start_date", "title")
+    )
+
+
 def convening_list(*, user: Any) -> QuerySet[Convening]:
     visible = Recommendation.objects.visible_to(user).values("pk")
     return Convening.objects.visible_to(user).annotate(

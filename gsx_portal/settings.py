@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "recommendations",
     "publications",
     "tracking",
+    "importing",
 ]
 
 MIDDLEWARE = [

@@ -2,13 +2,23 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from events import urls_secretariat as events_secretariat
 from events import views as event_views
+from importing import urls as importing_urls
+from recommendations import urls_secretariat as recommendations_secretariat
+
+# One namespace for the secretariat's screens, whichever app each belongs to.
+secretariat_urls = [
+    *events_secretariat.urlpatterns,
+    *importing_urls.urlpatterns,
+    *recommendations_secretariat.urlpatterns,
+]
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),
-    path("secretariat/", include("events.urls_secretariat")),
+    path("secretariat/", include((secretariat_urls, "secretariat"))),
     path("", event_views.home, name="home"),
     path("", include("events.urls")),
     path("", include("recommendations.urls")),

@@ -1,12 +1,15 @@
-"""The endorsement form, shared by recommendations and letters (a signature is an endorsement)."""
+"""The endorsement form, shared by recommendations and letters (a signature is an endorsement), and
+the form that promotes a proposal inside paragraphs to a recommendation."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from events.models import Convening, Paragraph
 from organizations.models import Organization
 
 from .services import COMMENT_MAX_LENGTH, SIGNATORY_MAX_LENGTH
@@ -58,3 +61,32 @@ class EndorsementForm(forms.Form):
     @property
     def is_named(self) -> bool:
         return bool(self.cleaned_data["visibility"] == self.NAMED)
+
+
+class ParagraphChoiceField(forms.ModelMultipleChoiceField[Paragraph]):
+    def label_from_instance(self, obj: Paragraph) -> str:
+        text = re.sub(r"[*_`#>\[\]^]", "", obj.text)
+        return f"¶{obj.number} — {text[:100]}{'…' if len(text) > 100 else ''}"
+
+
+class PromoteForm(forms.Form):
+    """A proposal inside one or more paragraphs, edited into a recommendation."""
+
+    paragraphs = ParagraphChoiceField(
+        label=_("It comes from"),
+        queryset=Paragraph.objects.none(),
+        # Numbers, not ids: a convening's paragraphs are cited by them, in links too (?paragraphs=4).
+        to_field_name="number",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    headline = forms.CharField(label=_("Headline"), max_length=500)
+    body = forms.CharField(
+        label=_("Body"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown. Edit the paragraph's words down to the proposal."),
+    )
+
+    def __init__(self, *args: Any, convening: Convening, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["paragraphs"].queryset = convening.paragraphs.order_by("number")  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from events.models import Paragraph
+from events.models import Convening, NextStep, Paragraph
 from gsx_portal.filtering import FacetOption
 from organizations.models import Organization
 
@@ -250,6 +250,30 @@ def recommendation_detail(*, user: Any, slug: str, number: int) -> Recommendatio
             ),
         )
         .get(convening__slug=slug, number=number)
+    )
+
+
+def secretariat_convening_detail(*, user: Any, slug: str) -> Convening:
+    """A convening as the secretariat sees it: its paragraphs and recommendations, each knowing the
+    other side of its provenance, in a fixed number of queries."""
+    recommendations = Recommendation.objects.order_by("number").prefetch_related(
+        Prefetch("sub_items", queryset=SubItem.objects.order_by("letter")),
+        Prefetch("source_paragraphs", queryset=Paragraph.objects.order_by("number")),
+    )
+    paragraphs = Paragraph.objects.order_by("number").prefetch_related(
+        Prefetch("promoted_recommendations", queryset=Recommendation.objects.order_by("number"))
+    )
+    return (
+        Convening.objects.editable_by(user)
+        .prefetch_related(
+            Prefetch("recommendations", queryset=recommendations),
+            Prefetch("sessions__paragraphs", queryset=paragraphs),
+            Prefetch("paragraphs", queryset=Paragraph.objects.filter(session=None).order_by("number"), to_attr="loose"),
+            "key_themes",
+            "footnotes",
+            Prefetch("next_steps", queryset=NextStep.objects.select_related("source_paragraph")),
+        )
+        .get(slug=slug)
     )
 
 

@@ -1,4 +1,4 @@
-"""Endorsing recommendations and signing letters, on behalf of an organization.
+"""Endorsing recommendations and signing letters on behalf of an organization; promoting a proposal.
 
 One active endorsement per organization and recommendation (or letter): the database enforces it
 with partial unique constraints, and these services keep it without a 500 under concurrent
@@ -14,10 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events.models import Convening, Paragraph
 from events.services import convening_content_changed
+from gsx_portal.history import history_actor
 from organizations.models import Membership, Organization
 
 from .models import Endorsement, Letter, Recommendation
@@ -200,3 +203,40 @@ def letter_withdraw_signature(*, letter: Letter, organization: Organization, use
         user=user,
         nothing=_("Your organization has not signed this letter (any more): there is nothing to withdraw."),
     )
+
+
+# --- Promotion of a proposal inside a paragraph -----------------------------------------------
+
+
+class PromotionRefused(Exception):
+    """A promotion that must not happen; ``message`` says why, for the person who asked."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@transaction.atomic
+def recommendation_promote(*, paragraphs: list[Paragraph], headline: str, body: str, user: Any) -> Recommendation:
+    """A new recommendation, numbered after the convening's last one, citing the paragraphs it came
+    from. Existing numbers never move, so this is allowed on published convenings too."""
+    if not paragraphs:
+        raise PromotionRefused(_("Choose the paragraph the recommendation comes from."))
+    convening_ids = {p.convening_id for p in paragraphs}
+    if len(convening_ids) != 1:
+        raise PromotionRefused(_("The paragraphs belong to different convenings."))
+    headline = " ".join(headline.split())
+    if not headline:
+        raise PromotionRefused(_("The recommendation needs a headline."))
+    limit = Recommendation._meta.get_field("headline").max_length or 500
+    if len(headline) > limit:
+        raise PromotionRefused(_("The headline is longer than %(limit)s characters.") % {"limit": limit})
+    # Locked so that two promotions at once cannot take the same number.
+    convening = Convening.objects.select_for_update().get(pk=convening_ids.pop())
+    last = Recommendation.objects.filter(convening=convening).aggregate(last=Max("number"))["last"] or 0
+    recommendation = Recommendation(convening=convening, number=last + 1, headline=headline, body=body.strip())
+    history_actor(recommendation, user=user).save()
+    recommendation.source_paragraphs.set(paragraphs)
+    if convening.is_published:
+        convening_content_changed(convening_id=convening.pk)
+    return recommendation

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import io
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 from pypdf import PdfReader
@@ -19,9 +17,6 @@ from events.tests.factories import (
     SessionFactory,
 )
 from recommendations.tests.factories import AddresseeFactory, RecommendationFactory, SubItemFactory
-
-SEEDS = Path(os.environ.get("GSX_SEEDS_DIR", "/work/shared/seeds"))
-VIENNA_SEED = SEEDS / "003_aaad3b00fffec38f.txt"
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -52,18 +47,6 @@ def squash(text: str) -> str:
 def compact(text: str) -> str:
     """Without any whitespace: a line may wrap after "P/" or a hyphen, where the source had none."""
     return "".join(text.split())
-
-
-def vienna_convening() -> Convening:
-    """The Vienna civil-society day, imported from the seed with the importer's own service."""
-    from events.importing.parser import parse_summary
-    from events.importing.service import ImportMetadata, convening_import
-
-    text = VIENNA_SEED.read_text(encoding="utf-8")
-    result = parse_summary(text)
-    convening = convening_import(result=result, metadata=ImportMetadata.from_result(result), user=None, publish=True)
-    convening.refresh_from_db()
-    return convening
 
 
 LONG_HEADLINE = (

@@ -4,27 +4,24 @@ import logging
 
 import pytest
 
+from conftest import vienna_convening
 from events.models import Convening
 from publications import render, selectors
 from publications.documents import BriefData, LetterData, RecommendationEntry
 from publications.models import Audience
 from publications.tests.helpers import (
     LONG_HEADLINE,
-    VIENNA_SEED,
     compact,
     convening_with,
     pdf_metadata,
     pdf_pages,
     pdf_text,
-    vienna_convening,
 )
 from recommendations.models import Recommendation
 
 
 @pytest.fixture
 def vienna(db: None) -> Convening:
-    if not VIENNA_SEED.exists():
-        pytest.skip(f"seed {VIENNA_SEED} not available (set GSX_SEEDS_DIR)")
     return vienna_convening()
 
 

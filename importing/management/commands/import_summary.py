@@ -15,9 +15,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from events.importing.parser import ParseResult, parse_summary
-from events.importing.readers import MAX_UPLOAD_BYTES, DocumentError, read_document
-from events.importing.service import (
+from events.models import Convening
+from importing.parser import ParseResult, parse_summary
+from importing.readers import MAX_UPLOAD_BYTES, DocumentError, read_document
+from importing.services import (
     ImportMetadata,
     ImportRefused,
     convening_find_previous_import,
@@ -26,7 +27,6 @@ from events.importing.service import (
     result_counts,
     source_sha256,
 )
-from events.models import Convening
 
 
 class Command(BaseCommand):

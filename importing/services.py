@@ -17,16 +17,17 @@ from datetime import date
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from events.importing.parser import ParseResult, Problem
 from events.models import Convening, Footnote, KeyTheme, NextStep, Paragraph, Participation, Session
 from events.services import convening_content_changed, convening_publish
+from gsx_portal.history import history_actor
 from organizations.models import Organization
 from recommendations.models import Recommendation, SubItem
+
+from .parser import ParseResult, Problem
 
 __all__ = [
     "ImportDiff",
@@ -37,14 +38,13 @@ __all__ = [
     "convening_import",
     "convening_import_diff",
     "problem_excerpts",
-    "recommendation_promote",
     "result_counts",
     "source_sha256",
 ]
 
 
 class ImportRefused(Exception):
-    """An import or promotion that must not happen; ``message`` says why, for the person who asked."""
+    """An import that must not happen; ``message`` says why, for the person who asked."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -467,9 +467,7 @@ def _code_and_slug(meta: ImportMetadata) -> tuple[str, str]:
 
 def _save(obj: models.Model, user: Any, update_fields: list[str] | None = None) -> None:
     # Outside a request (the management command) simple-history learns the actor from here.
-    if user is not None and getattr(user, "is_authenticated", False):
-        obj._history_user = user  # type: ignore[attr-defined]  # simple-history's documented hook
-    obj.save(update_fields=update_fields)
+    history_actor(obj, user=user).save(update_fields=update_fields)
 
 
 def _set(obj: models.Model, values: dict[str, Any]) -> list[str]:
@@ -501,9 +499,7 @@ def _sync_by_key(
         rows[key] = row
     for key, row in existing.items():
         if key not in wanted and key not in (keep or set()):
-            if user is not None and getattr(user, "is_authenticated", False):
-                row._history_user = user  # type: ignore[attr-defined]  # simple-history's documented hook
-            row.delete()
+            history_actor(row, user=user).delete()
     return rows
 
 
@@ -676,36 +672,6 @@ def convening_find_previous_import(*, sha256: str, metadata: ImportMetadata) -> 
         .order_by("-imported_at", "-pk")
         .first()
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Promotion of a proposal inside a paragraph
-# --------------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def recommendation_promote(*, paragraphs: list[Paragraph], headline: str, body: str, user: Any) -> Recommendation:
-    """A new recommendation, numbered after the convening's last one, citing the paragraphs it came
-    from. Existing numbers never move, so this is allowed on published convenings too."""
-    if not paragraphs:
-        raise ImportRefused(_("Choose the paragraph the recommendation comes from."))
-    convening_ids = {p.convening_id for p in paragraphs}
-    if len(convening_ids) != 1:
-        raise ImportRefused(_("The paragraphs belong to different convenings."))
-    headline = " ".join(headline.split())
-    if not headline:
-        raise ImportRefused(_("The recommendation needs a headline."))
-    if len(headline) > _HEADLINE_LIMIT:
-        raise ImportRefused(_("The headline is longer than %(limit)s characters.") % {"limit": _HEADLINE_LIMIT})
-    # Locked so that two promotions at once cannot take the same number.
-    convening = Convening.objects.select_for_update().get(pk=convening_ids.pop())
-    last = Recommendation.objects.filter(convening=convening).aggregate(last=Max("number"))["last"] or 0
-    recommendation = Recommendation(convening=convening, number=last + 1, headline=headline, body=body.strip())
-    _save(recommendation, user)
-    recommendation.source_paragraphs.set(paragraphs)
-    if convening.is_published:
-        convening_content_changed(convening_id=convening.pk)
-    return recommendation
 
 
 # --------------------------------------------------------------------------------------------

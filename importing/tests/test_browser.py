@@ -5,11 +5,10 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from conftest import browser_login, screenshot
-from events.importing.parser import parse_summary
-from events.importing.service import ImportMetadata, convening_import
+from conftest import ROUNDTABLE, VIENNA, browser_login, screenshot, seed_text
 from events.models import Convening
-from events.tests.import_support import ROUNDTABLE, VIENNA, seed_text
+from importing.parser import parse_summary
+from importing.services import ImportMetadata, convening_import
 from organizations.tests.factories import UserFactory
 from recommendations.models import Recommendation, SubItem
 

@@ -7,7 +7,6 @@ repo); expectations about them are derived from the seed text here, never copied
 from __future__ import annotations
 
 import json
-import os
 import re
 import textwrap
 from collections import Counter
@@ -18,27 +17,8 @@ from typing import Any
 
 import pytest
 
-from events.importing.parser import ParseResult, find_date, parse_summary
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-VIENNA = "003_aaad3b00fffec38f.txt"
-ROUNDTABLE = "000_6909b306d0310b96.txt"
-
-
-def seeds_dir() -> Path:
-    """GSX_SEEDS_DIR, relative to the repo root when relative; default ../shared/seeds."""
-    configured = Path(os.environ.get("GSX_SEEDS_DIR") or "../shared/seeds")
-    return (configured if configured.is_absolute() else REPO_ROOT / configured).resolve()
-
-
-def seed_text(name: str) -> str:
-    path = seeds_dir() / name
-    if not path.is_file():
-        message = f"seed {name} not found in {seeds_dir()} (set GSX_SEEDS_DIR)"
-        if os.environ.get("GSX_REQUIRE_SERVICES") == "1" or os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path.read_text(encoding="utf-8")
+from conftest import ROOT, ROUNDTABLE, VIENNA, seed_text, seeds_dir
+from importing.parser import ParseResult, find_date, parse_summary
 
 
 def words(text: str) -> Counter[str]:
@@ -295,9 +275,9 @@ def test_seed_hard_wrapped_parses_with_same_structure(name: str) -> None:
 
 def test_seeds_dir_relative_setting_resolved_against_repo_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GSX_SEEDS_DIR", "some/where")
-    assert seeds_dir() == (REPO_ROOT / "some" / "where").resolve()
+    assert seeds_dir() == (ROOT / "some" / "where").resolve()
     monkeypatch.delenv("GSX_SEEDS_DIR")
-    assert seeds_dir() == (REPO_ROOT.parent / "shared" / "seeds").resolve()
+    assert seeds_dir() == (ROOT.parent / "shared" / "seeds").resolve()
 
 
 def test_seed_missing_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -9,14 +9,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from events.importing.parser import parse_summary
-from events.importing.readers import MAX_UPLOAD_BYTES
-from events.importing.service import ImportMetadata, convening_import, recommendation_promote, source_sha256
+from conftest import VIENNA, seed_text
 from events.models import Convening, Paragraph, Participation
 from events.tests.factories import ConveningFactory, ParagraphFactory, SessionFactory
-from events.tests.import_support import NO_NUMBERING, SMALL_SUMMARY, SMALL_SUMMARY_CORRECTED, VIENNA, seed_text
+from importing.parser import parse_summary
+from importing.readers import MAX_UPLOAD_BYTES
+from importing.services import ImportMetadata, convening_import, source_sha256
+from importing.tests.documents import NO_NUMBERING, SMALL_SUMMARY, SMALL_SUMMARY_CORRECTED
 from organizations.tests.factories import OrganizationFactory
 from recommendations.models import Recommendation
+from recommendations.services import recommendation_promote
 from recommendations.tests.factories import RecommendationFactory
 
 pytestmark = pytest.mark.django_db

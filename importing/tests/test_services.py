@@ -7,31 +7,24 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from events.importing.parser import parse_summary
-from events.importing.service import (
+from conftest import ROUNDTABLE, VIENNA, seed_text
+from events.models import Convening, Footnote, KeyTheme, NextStep, Paragraph, Participation, Session
+from events.text import render_markdown
+from importing.parser import parse_summary
+from importing.services import (
     ImportMetadata,
     ImportRefused,
     convening_find_previous_import,
     convening_import,
     convening_import_diff,
     problem_excerpts,
-    recommendation_promote,
     source_sha256,
 )
-from events.models import Convening, Footnote, KeyTheme, NextStep, Paragraph, Participation, Session
-from events.tests.factories import ConveningFactory, ParagraphFactory
-from events.tests.import_support import (
-    NO_NUMBERING,
-    ROUNDTABLE,
-    SMALL_SUMMARY,
-    SMALL_SUMMARY_CORRECTED,
-    VIENNA,
-    seed_text,
-)
-from events.text import render_markdown
+from importing.tests.documents import NO_NUMBERING, SMALL_SUMMARY, SMALL_SUMMARY_CORRECTED
 from organizations.models import Organization
 from organizations.tests.factories import OrganizationFactory
 from recommendations.models import Recommendation, SubItem
+from recommendations.services import recommendation_promote
 
 pytestmark = pytest.mark.django_db
 
@@ -275,24 +268,6 @@ def test_recommendation_promote_on_published_keeps_existing_numbers() -> None:
 
     assert rec.number == 14
     assert list(convening.recommendations.exclude(pk=rec.pk).order_by("pk").values_list("pk", "number")) == before
-
-
-def test_recommendation_promote_across_convenings_is_refused() -> None:
-    one, other = ParagraphFactory.create(), ParagraphFactory.create()
-
-    with pytest.raises(ImportRefused, match="different convenings"):
-        recommendation_promote(paragraphs=[one, other], headline="A headline", body="", user=None)
-
-    assert Recommendation.objects.count() == 0
-
-
-def test_recommendation_promote_without_headline_is_refused() -> None:
-    paragraph = ParagraphFactory.create(convening=ConveningFactory.create())
-
-    with pytest.raises(ImportRefused, match="headline"):
-        recommendation_promote(paragraphs=[paragraph], headline="   ", body="Body", user=None)
-
-    assert Recommendation.objects.count() == 0
 
 
 def test_convening_import_again_keeps_promoted_recommendations() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from events.importing.parser import normalize_text
+from .parser import normalize_text
 
 __all__ = ["MAX_UPLOAD_BYTES", "SUPPORTED_EXTENSIONS", "DocumentError", "read_document", "text_from_paste"]
 

@@ -8,16 +8,10 @@ import pytest
 import weasyprint
 from django.core.management import CommandError, call_command
 
-from events.importing.readers import MAX_UPLOAD_BYTES
+from conftest import ROUNDTABLE, VIENNA, seed_path
 from events.models import Convening, Footnote, Paragraph
-from events.tests.import_support import (
-    NO_NUMBERING,
-    ROUNDTABLE,
-    SMALL_SUMMARY,
-    SMALL_SUMMARY_CORRECTED,
-    VIENNA,
-    seed_path,
-)
+from importing.readers import MAX_UPLOAD_BYTES
+from importing.tests.documents import NO_NUMBERING, SMALL_SUMMARY, SMALL_SUMMARY_CORRECTED
 from recommendations.models import Recommendation, SubItem
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,10 @@ import docx
 import pytest
 import weasyprint
 
-from events.importing.parser import ParseResult, parse_summary
-from events.importing.readers import MAX_UPLOAD_BYTES, DocumentError, read_document, text_from_paste
-from events.tests.test_parser import ROUNDTABLE, VIENNA, seed_text, words
+from conftest import ROUNDTABLE, VIENNA, seed_text
+from importing.parser import ParseResult, parse_summary
+from importing.readers import MAX_UPLOAD_BYTES, DocumentError, read_document, text_from_paste
+from importing.tests.test_parser import words
 
 # --------------------------------------------------------------------------------------------
 # Builders: the seed text as a Word file and as a PDF, the way a secretariat would have them

@@ -1,24 +1,24 @@
-"""Forms of the import and promote screens. Every failure a person can cause becomes a form error."""
+"""Forms of the import screens. Every failure a person can cause becomes a form error."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from events.importing.readers import (
+from events.models import Convening, Participation
+from organizations.models import Organization
+
+from .readers import (
     MAX_UPLOAD_BYTES,
     SUPPORTED_EXTENSIONS,
     DocumentError,
     read_document,
     text_from_paste,
 )
-from events.importing.service import ImportMetadata
-from events.models import Convening, Paragraph, Participation
-from organizations.models import Organization
+from .services import ImportMetadata
 
 UPLOAD_LIMIT_MB = f"{MAX_UPLOAD_BYTES / (1024 * 1024):g}"
 
@@ -176,32 +176,3 @@ class ImportConfirmForm(forms.ModelForm[Convening]):
             convenor_visibility=data["convenor_visibility"],
             source_sha256=sha256,
         )
-
-
-class ParagraphChoiceField(forms.ModelMultipleChoiceField[Paragraph]):
-    def label_from_instance(self, obj: Paragraph) -> str:
-        text = re.sub(r"[*_`#>\[\]^]", "", obj.text)
-        return f"¶{obj.number} — {text[:100]}{'…' if len(text) > 100 else ''}"
-
-
-class PromoteForm(forms.Form):
-    """A proposal inside one or more paragraphs, edited into a recommendation."""
-
-    paragraphs = ParagraphChoiceField(
-        label=_("It comes from"),
-        queryset=Paragraph.objects.none(),
-        # Numbers, not ids: a convening's paragraphs are cited by them, in links too (?paragraphs=4).
-        to_field_name="number",
-        widget=forms.CheckboxSelectMultiple,
-    )
-    headline = forms.CharField(label=_("Headline"), max_length=500)
-    body = forms.CharField(
-        label=_("Body"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Markdown. Edit the paragraph's words down to the proposal."),
-    )
-
-    def __init__(self, *args: Any, convening: Convening, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["paragraphs"].queryset = convening.paragraphs.order_by("number")  # type: ignore[attr-defined]

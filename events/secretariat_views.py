@@ -1,0 +1,56 @@
+"""The secretariat's view of convenings: the list of drafts and published ones, a convening as
+staff see it (with the provenance of promoted recommendations), and publishing a draft."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+
+from organizations.access import secretariat_required
+from recommendations import selectors as recommendation_selectors
+
+from . import selectors
+from .models import Convening
+from .services import convening_publish
+
+
+@method_decorator(secretariat_required, name="dispatch")
+class SecretariatConveningListView(ListView[Convening]):
+    template_name = "events/secretariat/convening_list.html"
+    context_object_name = "convenings"
+    paginate_by = 50
+
+    def get_queryset(self) -> QuerySet[Convening]:
+        return selectors.secretariat_convening_list(user=self.request.user)
+
+
+@method_decorator(secretariat_required, name="dispatch")
+class SecretariatConveningDetailView(DetailView[Convening]):
+    template_name = "events/secretariat/convening_detail.html"
+    context_object_name = "convening"
+
+    def get_object(self, queryset: QuerySet[Convening] | None = None) -> Convening:
+        try:
+            return recommendation_selectors.secretariat_convening_detail(
+                user=self.request.user, slug=self.kwargs["slug"]
+            )
+        except Convening.DoesNotExist as exc:
+            raise Http404("No such convening") from exc
+
+
+@secretariat_required
+@require_POST
+def convening_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
+    convening = get_object_or_404(Convening.objects.editable_by(request.user), slug=slug)
+    if convening.is_published:
+        messages.info(request, _("%(code)s was already published.") % {"code": convening.code})
+    else:
+        convening_publish(convening=convening)
+        messages.success(request, _("%(code)s is published.") % {"code": convening.code})
+    return redirect("secretariat:convening", slug=convening.slug)

@@ -1,0 +1,10 @@
+"""Secretariat routes of the importer; gsx_portal.urls gathers every app's under ``secretariat:``."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("import/", views.import_start, name="import"),
+    path("import/confirm/", views.import_confirm, name="import_confirm"),
+]

@@ -1,0 +1,145 @@
+"""The import screens: paste or upload a summary → preview → create or update a draft.
+
+Secretariat only (``secretariat_required``). The preview is a POST response that carries the text
+on to the confirm step in a hidden field, so nothing is stored before staff confirm.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from events.models import Convening, Participation
+from organizations.access import secretariat_required
+
+from .forms import UPLOAD_LIMIT_MB, ImportConfirmForm, ImportSourceForm
+from .parser import ParseResult, parse_summary
+from .services import (
+    ImportDiff,
+    ImportMetadata,
+    ImportRefused,
+    convening_find_previous_import,
+    convening_import,
+    convening_import_diff,
+    problem_excerpts,
+    result_counts,
+    source_sha256,
+)
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def import_start(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = ImportSourceForm(request.POST, request.FILES)
+        if form.is_valid():
+            return _preview(request, text=form.cleaned_data["source"], into=form.cleaned_data["into"])
+    else:
+        into = (
+            Convening.objects.editable_by(request.user)
+            .filter(status=Convening.Status.DRAFT, slug=request.GET.get("into", ""))
+            .first()
+        )
+        form = ImportSourceForm(initial={"into": into})
+    return render(request, "importing/start.html", {"form": form, "limit_mb": UPLOAD_LIMIT_MB})
+
+
+@secretariat_required
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    form = ImportConfirmForm(request.POST)
+    valid = form.is_valid()
+    text = form.cleaned_data.get("text")
+    if text is None:
+        # The text travels in a hidden field; without it there is nothing to preview.
+        messages.error(request, _("The text of the summary was lost; paste or upload it again."))
+        return redirect("secretariat:import")
+    into = form.cleaned_data.get("into")
+    if not valid or request.POST.get("action") != "create":
+        return _preview(request, text=text, into=into, form=form)
+    try:
+        convening = convening_import(
+            result=parse_summary(text),
+            metadata=form.metadata(sha256=source_sha256(text)),
+            user=request.user,
+            into=into,
+        )
+    except ImportRefused as exc:
+        return _preview(request, text=text, into=into, form=form, error=exc.message)
+    if into is None:
+        messages.success(request, _("Draft %(code)s was created from the summary.") % {"code": convening.code})
+    else:
+        messages.success(request, _("Draft %(code)s was updated from the summary.") % {"code": convening.code})
+    return redirect("secretariat:convening", slug=convening.slug)
+
+
+def _preview(
+    request: HttpRequest,
+    *,
+    text: str,
+    into: Convening | None,
+    form: ImportConfirmForm | None = None,
+    error: str = "",
+) -> HttpResponse:
+    result = parse_summary(text)
+    sha256 = source_sha256(text)
+    previous = None
+    if form is None:
+        guessed = ImportMetadata.from_result(result)
+        if into is None:
+            previous = convening_find_previous_import(sha256=sha256, metadata=guessed)
+            if previous is not None and not previous.is_published:
+                into = previous
+        form = ImportConfirmForm(initial=_initial(result=result, text=text, into=into, guessed=guessed))
+    diff: ImportDiff | None = None
+    if into is not None and not error:
+        metadata = form.metadata(sha256=sha256) if form.is_bound and form.is_valid() else None
+        try:
+            diff = convening_import_diff(result=result, convening=into, metadata=metadata)
+        except ImportRefused as exc:
+            error = exc.message
+    context = {
+        "form": form,
+        "result": result,
+        "counts": result_counts(result),
+        "problems": problem_excerpts(text=text, problems=result.problems),
+        "into": into,
+        "previous": previous,
+        "diff": diff,
+        "error": error,
+        "lines": text.count("\n") + 1,
+    }
+    return render(request, "importing/preview.html", context)
+
+
+def _initial(*, result: ParseResult, text: str, into: Convening | None, guessed: ImportMetadata) -> dict[str, Any]:
+    meta = ImportMetadata.from_convening(into) if into is not None else guessed
+    convenors = (
+        [
+            p.organization
+            for p in into.participations.filter(role=Participation.Role.CONVENOR).select_related("organization")
+        ]
+        if into is not None
+        else []
+    )
+    return {
+        "text": text,
+        "into": into,
+        "title": meta.title,
+        "summary_title": meta.summary_title,
+        # The parser may not recognise the kind: staff choose it rather than inherit a default.
+        "kind": meta.kind if into is not None else (result.kind or ""),
+        "start_date": meta.start_date,
+        "end_date": meta.end_date,
+        "city": meta.city,
+        "venue": meta.venue,
+        "country": meta.country,
+        "host_conference": meta.host_conference,
+        "rule": meta.rule,
+        "convenors": convenors,
+    }

@@ -1,0 +1,40 @@
+"""The access helper of every secretariat screen, whichever app it belongs to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from .models import is_secretariat
+
+View = Callable[..., HttpResponse]
+
+
+def secretariat_required(view: View) -> View:
+    """Anonymous visitors are sent to sign in; anyone else who is not secretariat gets a 404, as
+    for a draft, so the screens do not even admit they exist."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(_after_login(request))
+        if not is_secretariat(request.user):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _after_login(request: HttpRequest) -> str:
+    # A POST cannot be replayed after signing in: go back to the page its form was on.
+    referer = request.headers.get("referer", "")
+    if request.method not in ("GET", "HEAD") and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return request.get_full_path()

@@ -1,0 +1,9 @@
+"""Secretariat routes of recommendations; gsx_portal.urls gathers every app's under ``secretariat:``."""
+
+from django.urls import path
+
+from . import secretariat_views
+
+urlpatterns = [
+    path("convenings/<slug:slug>/promote/", secretariat_views.recommendation_promote_view, name="promote"),
+]
