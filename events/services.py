@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from functools import partial
 
 from django.db import transaction
 from django.db.models import F
 
+from . import signals
 from .models import Convening
-
-logger = logging.getLogger(__name__)
-
-# Edits come in bursts (an admin page saves a dozen rows): pre-render once the burst is over.
-PRERENDER_COUNTDOWN_SECONDS = 2
 
 
 @transaction.atomic
@@ -28,31 +23,12 @@ def convening_content_changed(*, convening_id: int) -> int:
     """Call after any change a convening's documents show; returns the new content version.
 
     The version moves now, inside the caller's transaction, so once the change is committed no
-    request is served a file of the old content. Pre-rendering waits for the commit.
+    request is served a file of the old content. Once committed (never for a rolled-back change),
+    ``signals.content_changed`` tells the apps built on events: publications pre-renders.
     """
     version = convening_bump_content_version(convening_id=convening_id)
-    transaction.on_commit(partial(_send_prerender, convening_id=convening_id))
+    transaction.on_commit(partial(signals.content_changed.send, sender=Convening, convening_id=convening_id))
     return version
-
-
-def _send_prerender(*, convening_id: int) -> None:
-    from celery import current_app
-    from kombu.exceptions import OperationalError
-
-    from .tasks import convening_prerender as task
-
-    if current_app.conf.task_always_eager:
-        return  # in-process, the task would render inside the editing request (see tasks._prerender)
-    try:
-        task.apply_async(
-            kwargs={"convening_id": convening_id},
-            countdown=PRERENDER_COUNTDOWN_SECONDS,
-            retry=True,
-            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
-        )
-    except (OperationalError, OSError) as exc:
-        # Pre-rendering only saves a wait: the first download renders on demand.
-        logger.warning("pre-render of convening %s not sent: %s", convening_id, exc)
 
 
 def convening_bump_content_version(*, convening_id: int) -> int:

@@ -47,7 +47,7 @@ MAX_ATTEMPTS = 5
 # Superseded files stay a little while, so a download that has just started can finish.
 KEEP_SUPERSEDED = dt.timedelta(minutes=30)
 KEEP_FAILED = dt.timedelta(days=1)
-# Publishing sends its pre-renders a moment later, so a burst of edits costs one render.
+# Edits come in bursts (an admin page saves a dozen rows): pre-render once the burst is over.
 PRERENDER_DELAY_SECONDS = 2
 # The request keeps its answer short when the broker is down: the sweeper sends it later.
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
@@ -205,6 +205,31 @@ def _fail(document_id: int, error: str) -> None:
 
 
 # --- Keeping documents fresh ----------------------------------------------------------------
+
+
+def documents_prerender_enqueue(*, convening_id: int) -> bool:
+    """Send the pre-render of a convening whose content changed (after the change is committed).
+
+    In-process (the embedded default) it would render inside the editing request: documents
+    render on their first download instead. A broker that is down only costs that wait.
+    """
+    from celery import current_app
+
+    from .tasks import documents_prerender
+
+    if current_app.conf.task_always_eager:
+        return False
+    try:
+        documents_prerender.apply_async(
+            kwargs={"convening_id": convening_id},
+            countdown=PRERENDER_DELAY_SECONDS,
+            retry=True,
+            retry_policy=PUBLISH_RETRY_POLICY,
+        )
+    except (BrokerError, ConnectionError, OSError) as exc:
+        logger.warning("pre-render of convening %s not sent: %s", convening_id, exc)
+        return False
+    return True
 
 
 def documents_prerender(*, convening_id: int) -> list[int]:
