@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from gsx_portal.clock import portal_today
 from organizations.models import Organization, is_network_member, is_secretariat
 
 
@@ -194,7 +195,7 @@ class NextStepQuerySet(models.QuerySet["NextStep"]):
         return self.filter(convening__in=Convening.objects.visible_to(user))
 
     def overdue(self, today: Any = None) -> NextStepQuerySet:
-        today = today or timezone.localdate()
+        today = today or portal_today()
         return self.filter(due_date__lt=today, state__in=[NextStep.State.OPEN, NextStep.State.IN_PROGRESS])
 
 
@@ -227,7 +228,7 @@ class NextStep(models.Model):
         return self.text[:80]
 
     def is_overdue(self, today: Any = None) -> bool:
-        today = today or timezone.localdate()
+        today = today or portal_today()
         return bool(self.due_date and self.due_date < today and self.state in (self.State.OPEN, self.State.IN_PROGRESS))
 
 

@@ -51,6 +51,7 @@ def demo_load() -> list[tuple[str, str, str]]:
     from django.contrib.auth.models import Group, User
     from django.utils import timezone
 
+    from gsx_portal.clock import portal_today
     from organizations.models import Membership, Organization
     from recommendations.models import Addressee, Endorsement, Recommendation, SubItem, Theme
 
@@ -94,7 +95,7 @@ def demo_load() -> list[tuple[str, str, str]]:
             )
     for number, text in demo.FOOTNOTES:
         Footnote.objects.update_or_create(convening=convening, number=number, defaults={"text": text})
-    today = timezone.localdate()
+    today = portal_today()
     for order, (text, due_in_days, state) in enumerate(demo.NEXT_STEPS, start=1):
         step, _ = NextStep.objects.update_or_create(
             convening=convening,

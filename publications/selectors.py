@@ -15,10 +15,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, Q
-from django.utils import timezone
 from django.utils.formats import date_format
 
 from events.models import Convening, NextStep, Participation, Session
+from gsx_portal.clock import portal_today
 from organizations.models import Organization, is_network_member, is_secretariat
 from recommendations.models import Addressee, Endorsement, Letter, Recommendation, SubItem, Theme
 
@@ -65,7 +65,7 @@ def absolute_url(path: str) -> str:
 
 
 def _today() -> str:
-    return date_format(timezone.localdate(), "j F Y")
+    return date_format(portal_today(), "j F Y")
 
 
 def _dates(convening: Convening) -> str:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from events.models import Convening
+from gsx_portal.clock import portal_today
 from recommendations.models import Letter, Theme
 
 from . import render, selectors
@@ -189,7 +190,7 @@ def document_render(*, document_id: int) -> dict[str, Any]:
         token = secrets.token_hex(8)
         stored = f"{document.kind}-{document.subject}-{document.subject_id}-{document.audience}-{token}.pdf"
         document.file.save(stored, ContentFile(rendered.pdf), save=False)
-        document.filename = download_name(kind=document.kind, obj=obj, on=timezone.localdate(now))
+        document.filename = download_name(kind=document.kind, obj=obj, on=portal_today(now))
         document.size, document.pages = len(rendered.pdf), rendered.pages
         document.render_ms = int((time.perf_counter() - started) * 1000)
         document.state, document.rendered_at, document.error = RenderedDocument.State.READY, now, ""

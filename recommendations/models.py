@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from events.models import Convening, Paragraph
+from gsx_portal.clock import portal_today
 from gsx_portal.storage import PrivateFileStorage
 from organizations.models import Organization, is_secretariat
 
@@ -131,6 +132,10 @@ class Recommendation(models.Model):
     def anchor(self) -> str:
         return f"r{self.number}"
 
+    def has_addressee(self, addressee: Addressee) -> bool:
+        """Addressed to it, or answered by it (an addressee removed later keeps its response)."""
+        return self.addressees.filter(pk=addressee.pk).exists() or self.responses.filter(addressee=addressee).exists()
+
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
@@ -223,7 +228,7 @@ class Letter(models.Model):
         return reverse("recommendations:letter_detail", kwargs={"slug": self.slug})
 
     def is_open_for_signatures(self, today: Any = None) -> bool:
-        today = today or timezone.localdate()
+        today = today or portal_today()
         if self.state != self.State.CIRCULATING:
             return False
         if self.opens_on and today < self.opens_on:
@@ -360,7 +365,7 @@ class StatusUpdate(models.Model):
     addressee = models.ForeignKey(
         Addressee, null=True, blank=True, on_delete=models.PROTECT, related_name="status_updates"
     )
-    date = models.DateField(_("date"), default=timezone.localdate)
+    date = models.DateField(_("date"), default=portal_today)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
     note = models.TextField(_("note"), blank=True)
     public_reason = models.CharField(_("public reason"), max_length=500, blank=True)

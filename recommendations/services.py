@@ -1,4 +1,5 @@
-"""Endorsing recommendations and signing letters on behalf of an organization; promoting a proposal.
+"""Endorsing recommendations and signing letters on behalf of an organization; the timeline of
+status updates and the derived status; promoting a proposal.
 
 One active endorsement per organization and recommendation (or letter): the database enforces it
 with partial unique constraints, and these services keep it without a 500 under concurrent
@@ -10,9 +11,12 @@ savepoint and the endorsement that won is returned.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,10 +24,13 @@ from django.utils.translation import gettext as _
 
 from events.models import Convening, Paragraph
 from events.services import convening_content_changed
+from gsx_portal.clock import portal_today
 from gsx_portal.history import history_actor
 from organizations.models import Membership, Organization
 
-from .models import Endorsement, Letter, Recommendation
+from . import validators
+from .models import Addressee, AddresseeResponse, Endorsement, Letter, Recommendation, Status, StatusUpdate
+from .status_rule import derive_status, updates_per_addressee
 
 COMMENT_MAX_LENGTH = 2000
 SIGNATORY_MAX_LENGTH = 200
@@ -203,6 +210,105 @@ def letter_withdraw_signature(*, letter: Letter, organization: Organization, use
         user=user,
         nothing=_("Your organization has not signed this letter (any more): there is nothing to withdraw."),
     )
+
+
+# --- Status updates and the derived status ------------------------------------------------
+
+
+@transaction.atomic
+def recommendation_status_refresh(*, recommendation: Recommendation, reason: str = "") -> Status:
+    """Recompute every addressee's response from the timeline, then the overall status.
+
+    A response's status is its latest update by date (a recommendation-wide update counts for
+    every addressee), so back-dated and deleted updates are handled the same way as new ones.
+    The overall status follows by ``derive_status``; it is saved, with ``reason`` as the public
+    reason in its history, only when it changes.
+    """
+    rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    responses = {r.addressee_id: r for r in rec.responses.all()}
+    updates = list(rec.status_updates.all())
+    addressee_ids = set(responses) | set(rec.addressees.values_list("pk", flat=True))
+    addressee_ids |= {u.addressee_id for u in updates if u.addressee_id is not None}
+    per_addressee = updates_per_addressee(updates, addressee_ids)
+    for addressee_id in sorted(addressee_ids):
+        own = per_addressee.get(addressee_id, [])
+        status = own[-1].status if own else Status.PROPOSED
+        response = responses.get(addressee_id)
+        if response is None:
+            response = AddresseeResponse(recommendation=rec, addressee_id=addressee_id, status=status)
+            history_actor(response, reason=reason).save()
+            responses[addressee_id] = response
+        elif response.status != status:
+            response.status = status
+            history_actor(response, reason=reason).save(update_fields=["status", "updated_at"])
+    if responses:
+        derived = derive_status(r.status for r in responses.values())
+    else:
+        general = sorted((u for u in updates if u.addressee_id is None), key=lambda u: (u.date, u.created_at, u.pk))
+        derived = derive_status([general[-1].status] if general else [])
+    if rec.status != derived:
+        rec.status = derived
+        history_actor(rec, reason=reason).save(update_fields=["status", "updated_at"])
+    recommendation.status = derived
+    return derived
+
+
+@transaction.atomic
+def status_update_record(
+    *,
+    recommendation: Recommendation,
+    addressee: Addressee | None,
+    status: Status | str,
+    date: dt.date,
+    source: str,
+    note: str = "",
+    public_reason: str = "",
+    evidence_url: str = "",
+    evidence_file: UploadedFile | None = None,
+    owner: Organization | None = None,
+    due_date: dt.date | None = None,
+    user: Any = None,
+) -> StatusUpdate:
+    """Add an entry to the timeline; the responses and the overall status follow in one transaction.
+
+    ``addressee=None`` records a recommendation-wide update (e.g. "submitted" to all). ``owner``
+    and ``due_date``, when given, are set on the responses the update concerns.
+    """
+    validators.validate_not_in_future(date, today=portal_today())
+    validators.validate_http_url(evidence_url)
+    validators.validate_not_before_convening(due_date, convening=recommendation.convening)
+    if addressee is not None and not recommendation.has_addressee(addressee):
+        raise ValidationError(_("%(addressee)s is not an addressee of this recommendation.") % {"addressee": addressee})
+    update = StatusUpdate(
+        recommendation=recommendation,
+        addressee=addressee,
+        date=date,
+        status=Status(status),
+        source=source,
+        note=note,
+        public_reason=public_reason,
+        evidence_url=evidence_url,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    if evidence_file is not None:
+        update.evidence_file = evidence_file
+    update.full_clean(exclude=["evidence_file"])
+    history_actor(update, reason=public_reason).save()
+    recommendation_status_refresh(recommendation=recommendation, reason=public_reason)
+    # Statuses show in the convening's documents: their cached PDFs are stale from now on.
+    convening_content_changed(convening_id=recommendation.convening_id)
+    if owner is not None or due_date is not None:
+        responses = AddresseeResponse.objects.filter(recommendation=recommendation)
+        if addressee is not None:
+            responses = responses.filter(addressee=addressee)
+        for response in responses:
+            fields: list[str] = []
+            if owner is not None:
+                response.owner, fields = owner, [*fields, "owner"]
+            if due_date is not None:
+                response.due_date, fields = due_date, [*fields, "due_date"]
+            history_actor(response, reason=public_reason).save(update_fields=[*fields, "updated_at"])
+    return update
 
 
 # --- Promotion of a proposal inside a paragraph -----------------------------------------------

@@ -22,9 +22,10 @@ Pure on purpose: no database, so every combination is cheap to test.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from .models import Status
+from .models import Status, StatusUpdate
 
 # The pre-action stages, least advanced first (rule 6).
 STAGES: tuple[Status, ...] = (Status.PROPOSED, Status.CIRCULATING, Status.SUBMITTED, Status.ACKNOWLEDGED)
@@ -49,3 +50,13 @@ def derive_status(statuses: Iterable[Status | str]) -> Status:
     if remaining & ACTING:
         return Status.IN_PROGRESS
     return min(remaining, key=STAGES.index)
+
+
+def updates_per_addressee(updates: Sequence[StatusUpdate], addressee_ids: Iterable[int]) -> dict[int, list[Any]]:
+    """Each addressee's updates, oldest first; a recommendation-wide update counts for everyone."""
+    per: dict[int, list[StatusUpdate]] = {addressee_id: [] for addressee_id in addressee_ids}
+    for update in sorted(updates, key=lambda u: (u.date, u.created_at, u.pk)):
+        targets = per.keys() if update.addressee_id is None else [update.addressee_id]
+        for addressee_id in targets:
+            per.setdefault(addressee_id, []).append(update)
+    return per

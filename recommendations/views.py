@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
@@ -14,6 +13,7 @@ from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, ListView
 
 from events.text import FOOTNOTE_MARKER
+from gsx_portal.clock import portal_today
 
 from . import exports, selectors
 from .filters import RecommendationFilter, Sort
@@ -173,7 +173,7 @@ class ThemeDetailView(DetailView[Theme]):
 
 
 def _export_name(extension: str) -> str:
-    return f"gsx-recommendations-{dt.date.today():%Y-%m-%d}.{extension}"
+    return f"gsx-recommendations-{portal_today():%Y-%m-%d}.{extension}"
 
 
 @require_GET

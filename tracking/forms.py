@@ -7,12 +7,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from events.models import NextStep
+from gsx_portal.clock import portal_today
 from organizations.models import Organization
+from recommendations import validators
 from recommendations.models import Addressee, Letter, Recommendation, Status, StatusUpdate, Theme
 
-from . import validators
 from .models import NextStepFollowUp
-from .selectors import portal_today
 
 
 class DateInput(forms.DateInput):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Convening, NextStep, Participation
+from gsx_portal.clock import portal_today
 from organizations.models import Membership, Organization, is_secretariat
 from recommendations.models import (
     Addressee,
@@ -32,7 +33,7 @@ from recommendations.models import (
     SubItem,
     Theme,
 )
-from recommendations.status_rule import FINAL
+from recommendations.status_rule import FINAL, updates_per_addressee
 
 from .models import Follow
 
@@ -42,15 +43,6 @@ CLAIM_STATUSES = frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.IMPL
 SOURCE_ORDER = [choice.value for choice in StatusUpdate.Source]
 UPCOMING_DAYS = 14
 DASHBOARD_MONTHS = 24
-
-
-def portal_today(now: dt.datetime | None = None) -> dt.date:
-    """Today in the portal's TIME_ZONE, whatever time zone is active for the request.
-
-    "Overdue" must mean the same thing for a reader in Tokyo and one in New York.
-    """
-    moment = now or timezone.now()
-    return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).date()
 
 
 def response_is_overdue(response: AddresseeResponse, today: dt.date) -> bool:
@@ -114,16 +106,6 @@ class HistoryEntry:
     changes: list[Change]
     reason: str
     history_id: int
-
-
-def updates_per_addressee(updates: Sequence[StatusUpdate], addressee_ids: Iterable[int]) -> dict[int, list[Any]]:
-    """Each addressee's updates, oldest first; a recommendation-wide update counts for everyone."""
-    per: dict[int, list[StatusUpdate]] = {addressee_id: [] for addressee_id in addressee_ids}
-    for update in sorted(updates, key=lambda u: (u.date, u.created_at, u.pk)):
-        targets = per.keys() if update.addressee_id is None else [update.addressee_id]
-        for addressee_id in targets:
-            per.setdefault(addressee_id, []).append(update)
-    return per
 
 
 def latest_claims(updates: Sequence[StatusUpdate]) -> list[StatusUpdate]:

@@ -1,4 +1,4 @@
-"""Writes for follow-up tracking: status updates and the derived status, follows, digests, reminders."""
+"""Writes for tracking: next steps and their reminders, follows and digests."""
 
 from __future__ import annotations
 
@@ -9,22 +9,19 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from events.models import Convening, NextStep
-from events.services import convening_content_changed
+from gsx_portal.clock import portal_today
+from gsx_portal.history import history_actor
 from organizations.models import Membership, Organization
-from recommendations.models import Addressee, AddresseeResponse, Letter, Recommendation, Status, StatusUpdate, Theme
-from recommendations.status_rule import derive_status
+from recommendations.models import Letter, Theme
 
-from . import selectors, validators
+from . import selectors
 from .models import DigestSubscription, Follow, NextStepFollowUp
 
 logger = logging.getLogger(__name__)
@@ -35,117 +32,6 @@ REMIND_BEFORE_DAYS = 7
 # reminders on must not flood owners about deadlines missed years ago.
 REMIND_AFTER_WINDOW_DAYS = 30
 UNSUBSCRIBE_SALT = "tracking.digest.unsubscribe"
-
-
-# --- Status updates and the derived status -----------------------------------------------------
-
-
-@transaction.atomic
-def recommendation_status_refresh(*, recommendation: Recommendation, reason: str = "") -> Status:
-    """Recompute every addressee's response from the timeline, then the overall status.
-
-    A response's status is its latest update by date (a recommendation-wide update counts for
-    every addressee), so back-dated and deleted updates are handled the same way as new ones.
-    The overall status follows by ``derive_status``; it is saved, with ``reason`` as the public
-    reason in its history, only when it changes.
-    """
-    rec = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
-    responses = {r.addressee_id: r for r in rec.responses.all()}
-    updates = list(rec.status_updates.all())
-    addressee_ids = set(responses) | set(rec.addressees.values_list("pk", flat=True))
-    addressee_ids |= {u.addressee_id for u in updates if u.addressee_id is not None}
-    per_addressee = selectors.updates_per_addressee(updates, addressee_ids)
-    for addressee_id in sorted(addressee_ids):
-        own = per_addressee.get(addressee_id, [])
-        status = own[-1].status if own else Status.PROPOSED
-        response = responses.get(addressee_id)
-        if response is None:
-            response = AddresseeResponse(recommendation=rec, addressee_id=addressee_id, status=status)
-            response._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
-            response.save()
-            responses[addressee_id] = response
-        elif response.status != status:
-            response.status = status
-            response._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
-            response.save(update_fields=["status", "updated_at"])
-    if responses:
-        derived = derive_status(r.status for r in responses.values())
-    else:
-        general = sorted((u for u in updates if u.addressee_id is None), key=lambda u: (u.date, u.created_at, u.pk))
-        derived = derive_status([general[-1].status] if general else [])
-    if rec.status != derived:
-        rec.status = derived
-        rec._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
-        rec.save(update_fields=["status", "updated_at"])
-    recommendation.status = derived
-    return derived
-
-
-@transaction.atomic
-def status_update_record(
-    *,
-    recommendation: Recommendation,
-    addressee: Addressee | None,
-    status: Status | str,
-    date: dt.date,
-    source: str,
-    note: str = "",
-    public_reason: str = "",
-    evidence_url: str = "",
-    evidence_file: UploadedFile | None = None,
-    owner: Organization | None = None,
-    due_date: dt.date | None = None,
-    user: Any = None,
-) -> StatusUpdate:
-    """Add an entry to the timeline; the responses and the overall status follow in one transaction.
-
-    ``addressee=None`` records a recommendation-wide update (e.g. "submitted" to all). ``owner``
-    and ``due_date``, when given, are set on the responses the update concerns.
-    """
-    validators.validate_not_in_future(date, today=selectors.portal_today())
-    validators.validate_http_url(evidence_url)
-    validators.validate_not_before_convening(due_date, convening=recommendation.convening)
-    if addressee is not None and not rec_has_addressee(recommendation=recommendation, addressee=addressee):
-        raise ValidationError(_("%(addressee)s is not an addressee of this recommendation.") % {"addressee": addressee})
-    update = StatusUpdate(
-        recommendation=recommendation,
-        addressee=addressee,
-        date=date,
-        status=Status(status),
-        source=source,
-        note=note,
-        public_reason=public_reason,
-        evidence_url=evidence_url,
-        created_by=user if user is not None and user.is_authenticated else None,
-    )
-    if evidence_file is not None:
-        update.evidence_file = evidence_file
-    update._change_reason = public_reason  # type: ignore[attr-defined]  # read by simple-history
-    update.full_clean(exclude=["evidence_file"])
-    update.save()
-    recommendation_status_refresh(recommendation=recommendation, reason=public_reason)
-    # Statuses show in the convening's documents: their cached PDFs are stale from now on.
-    convening_content_changed(convening_id=recommendation.convening_id)
-    if owner is not None or due_date is not None:
-        responses = AddresseeResponse.objects.filter(recommendation=recommendation)
-        if addressee is not None:
-            responses = responses.filter(addressee=addressee)
-        for response in responses:
-            fields: list[str] = []
-            if owner is not None:
-                response.owner, fields = owner, [*fields, "owner"]
-            if due_date is not None:
-                response.due_date, fields = due_date, [*fields, "due_date"]
-            response._change_reason = public_reason  # type: ignore[attr-defined]
-            response.save(update_fields=[*fields, "updated_at"])
-    return update
-
-
-def rec_has_addressee(*, recommendation: Recommendation, addressee: Addressee) -> bool:
-    return (
-        recommendation.addressees.filter(pk=addressee.pk).exists()
-        or recommendation.responses.filter(addressee=addressee).exists()
-    )
 
 
 # --- Next steps ----------------------------------------------------------------------------------
@@ -165,8 +51,7 @@ def next_step_update(
 ) -> NextStep:
     next_step.state = state
     next_step.due_date = due_date
-    next_step._change_reason = reason  # type: ignore[attr-defined]  # read by simple-history
-    next_step.save(update_fields=["state", "due_date"])
+    history_actor(next_step, reason=reason).save(update_fields=["state", "due_date"])
     next_step.owners.set(owners)
     follow_up, _created = NextStepFollowUp.objects.get_or_create(next_step=next_step)
     follow_up.produces = produces
@@ -194,7 +79,7 @@ def next_step_reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     Each reminder is marked sent for the due date it was about, under a row lock, before the mail
     leaves: a second run the same day (a redelivered message, two beat processes) sends nothing.
     """
-    today = today or selectors.portal_today()
+    today = today or portal_today()
     live = NextStep.objects.filter(
         convening__status=Convening.Status.PUBLISHED,
         state__in=[NextStep.State.OPEN, NextStep.State.IN_PROGRESS],

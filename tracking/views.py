@@ -18,8 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import TemplateView
 
 from events.models import Convening, NextStep
+from gsx_portal.clock import portal_today
 from organizations.models import is_secretariat
 from recommendations.models import Addressee, Recommendation, Status, StatusUpdate, Theme
+from recommendations.services import status_update_record
 
 from . import charts, selectors, services
 from .forms import NextStepForm, StatusUpdateForm
@@ -41,7 +43,7 @@ def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = StatusUpdateForm(request.POST or None, request.FILES or None, recommendation=recommendation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.status_update_record(recommendation=recommendation, user=request.user, **form.cleaned_data)
+            status_update_record(recommendation=recommendation, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -245,7 +247,7 @@ class DashboardView(TemplateView):
             context["is_following"] = selectors.is_following(user=self.request.user, kind=scope.kind, pk=scope.obj.pk)
         if scope.kind == "convening":
             context["next_steps"] = selectors.convening_next_steps(
-                user=self.request.user, convening=scope.obj, today=selectors.portal_today()
+                user=self.request.user, convening=scope.obj, today=portal_today()
             )
         if scope.kind == "all":
             context["convenings"] = Convening.objects.visible_to(self.request.user).order_by("-start_date")

@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 
 from events.models import NextStep
+from gsx_portal.clock import portal_today
 from organizations.models import is_secretariat
 from recommendations.models import Recommendation
 
@@ -20,7 +21,7 @@ def recommendation_tracking(context: template.Context, recommendation: Recommend
     """Responses per addressee, the timeline, public history, a follow button and the staff form."""
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
-    today = selectors.portal_today()
+    today = portal_today()
     staff = is_secretariat(user)
     return {
         **selectors.recommendation_responses(user=user, recommendation=recommendation, today=today),
@@ -38,7 +39,7 @@ def recommendation_tracking(context: template.Context, recommendation: Recommend
 @register.inclusion_tag("tracking/_next_step.html")
 def next_step_state(step: NextStep) -> dict[str, Any]:
     """A next step's state and due date, with "Overdue" standing out; for any page that lists steps."""
-    return {"step": step, "overdue": step.is_overdue(selectors.portal_today())}
+    return {"step": step, "overdue": step.is_overdue(portal_today())}
 
 
 @register.inclusion_tag("tracking/_follow_button.html", takes_context=True)

@@ -16,16 +16,17 @@ from django.utils import timezone
 
 from events.models import Convening, NextStep
 from events.tests.factories import ConveningFactory, NextStepFactory
+from gsx_portal.clock import portal_today
 from organizations.tests.factories import OrganizationFactory
 from recommendations.models import Status, StatusUpdate
+from recommendations.services import status_update_record
 from recommendations.tests.factories import (
     AddresseeFactory,
     EndorsementFactory,
     RecommendationFactory,
     ThemeFactory,
 )
-from tracking.selectors import Scope, dashboard, portal_today
-from tracking.services import status_update_record
+from tracking.selectors import Scope, dashboard
 
 pytestmark = pytest.mark.django_db
 

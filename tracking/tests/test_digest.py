@@ -14,6 +14,7 @@ from events.models import Convening, NextStep, Participation
 from events.tests.factories import ConveningFactory, NextStepFactory, ParticipationFactory
 from organizations.tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 from recommendations.models import Status, StatusUpdate
+from recommendations.services import status_update_record
 from recommendations.tests.factories import (
     AddresseeFactory,
     EndorsementFactory,
@@ -22,7 +23,7 @@ from recommendations.tests.factories import (
 )
 from tracking.models import DigestSubscription, Follow
 from tracking.selectors import digest_content
-from tracking.services import UNSUBSCRIBE_SALT, digest_send, follow_set, status_update_record, unsubscribe_token
+from tracking.services import UNSUBSCRIBE_SALT, digest_send, follow_set, unsubscribe_token
 from tracking.tests.factories import DigestSubscriptionFactory, FollowFactory
 
 pytestmark = pytest.mark.django_db

@@ -16,10 +16,11 @@ from gsx_portal.celery import app
 from organizations.models import Membership
 from organizations.tests.factories import MembershipFactory, OrganizationFactory
 from recommendations.models import Status, StatusUpdate
+from recommendations.services import status_update_record
 from recommendations.tests.factories import RecommendationFactory
 from tracking import tasks
 from tracking.models import DigestSubscription, NextStepFollowUp
-from tracking.services import next_step_reminders_send, status_update_record
+from tracking.services import next_step_reminders_send
 from tracking.tests.factories import DigestSubscriptionFactory, FollowFactory
 
 TODAY = dt.date(2025, 6, 10)

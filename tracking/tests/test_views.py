@@ -15,10 +15,10 @@ from django.utils import timezone
 from events.models import Convening, NextStep
 from events.tests.factories import ConveningFactory, NextStepFactory
 from recommendations.models import AddresseeResponse, Status, StatusUpdate
+from recommendations.services import status_update_record
 from recommendations.tests.factories import AddresseeFactory, RecommendationFactory, ThemeFactory
+from recommendations.validators import EVIDENCE_MAX_BYTES
 from tracking.models import Follow, NextStepFollowUp
-from tracking.services import status_update_record
-from tracking.validators import EVIDENCE_MAX_BYTES
 
 pytestmark = pytest.mark.django_db
 

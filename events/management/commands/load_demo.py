@@ -22,10 +22,10 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<12} {password:<24} {what}")
 
     def _record_statuses(self) -> None:
-        # Statuses come from the timeline, as staff record them: through the tracking service,
-        # which also derives the overall status. Imported here because events sits below tracking.
+        # Statuses come from the timeline, as staff record them: through the service that also
+        # derives the overall status. Imported here: events sits below recommendations.
         from recommendations.models import StatusUpdate
-        from tracking.services import status_update_record
+        from recommendations.services import status_update_record
 
         convening = Convening.objects.get(slug=demo.CONVENING["slug"])
         reported_on = convening.end_date or convening.start_date

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 
 from organizations.tests.factories import OrganizationFactory
 from recommendations.models import AddresseeResponse, Status, StatusUpdate
+from recommendations.services import recommendation_status_refresh, status_update_record
 from recommendations.tests.factories import AddresseeFactory, RecommendationFactory
-from tracking.services import recommendation_status_refresh, status_update_record
 
 pytestmark = pytest.mark.django_db
 
