@@ -1,4 +1,8 @@
-"""Reusable reads about convenings, with their related rows fetched up front."""
+"""Reusable reads about convenings, with their related rows fetched up front.
+
+Reads that count or fetch recommendations with a convening (its public page, the list, the home
+page's figures) are in recommendations.selectors, which builds on events.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 
 from gsx_portal.filtering import FacetOption
-from organizations.models import Organization
-from recommendations.models import Endorsement, Recommendation, SubItem, Theme
-from recommendations.selectors import active_endorsement_count
 
 from .filters import ConveningFilter
-from .models import Convening, NextStep, Paragraph, Participation, Session
+from .models import Convening, Paragraph, Session
 
 
 def secretariat_convening_list(*, user: Any) -> QuerySet[Convening]:
@@ -27,13 +28,6 @@ def secretariat_convening_list(*, user: Any) -> QuerySet[Convening]:
             paragraph_count=Count("paragraphs", distinct=True),
         )
         .order_by("status", "-start_date", "title")
-    )
-
-
-def convening_list(*, user: Any) -> QuerySet[Convening]:
-    visible = Recommendation.objects.visible_to(user).values("pk")
-    return Convening.objects.visible_to(user).annotate(
-        recommendation_count=Count("recommendations", filter=Q(recommendations__in=visible), distinct=True)
     )
 
 
@@ -89,45 +83,6 @@ def convening_facets(*, user: Any, filterset: ConveningFilter) -> ConveningFacet
     )
 
 
-def convening_detail(*, user: Any, slug: str) -> Convening:
-    """The convening with everything its page shows, in a fixed number of queries.
-
-    Participations come through ``visible_to``: a confidential participant is not even fetched
-    for anyone outside the secretariat.
-    """
-    visible_recommendations = Recommendation.objects.visible_to(user)
-    recommendations = (
-        visible_recommendations.annotate(endorsement_count=active_endorsement_count())
-        .prefetch_related(
-            Prefetch("sub_items", queryset=SubItem.objects.order_by("letter")),
-            Prefetch("themes", queryset=Theme.objects.order_by("name")),
-        )
-        .order_by("number")
-    )
-    paragraphs = Paragraph.objects.order_by("number").prefetch_related(
-        Prefetch(
-            "promoted_recommendations",
-            queryset=visible_recommendations.select_related("convening").order_by("number"),
-        )
-    )
-    participations = (
-        Participation.objects.visible_to(user).select_related("organization").order_by("role", "organization__name")
-    )
-    next_steps = NextStep.objects.order_by("order", "pk").prefetch_related(
-        Prefetch("owners", queryset=Organization.objects.visible_to(user).order_by("name"))
-    )
-    queryset = Convening.objects.visible_to(user).prefetch_related(
-        "key_themes",
-        Prefetch("recommendations", queryset=recommendations),
-        Prefetch("sessions", queryset=Session.objects.order_by("order")),
-        Prefetch("paragraphs", queryset=paragraphs),
-        "footnotes",
-        Prefetch("participations", queryset=participations),
-        Prefetch("next_steps", queryset=next_steps),
-    )
-    return queryset.get(slug=slug)
-
-
 @dataclass
 class SummarySection:
     session: Session | None
@@ -149,29 +104,3 @@ def summary_sections(convening: Convening) -> list[SummarySection]:
         if by_session.get(session.pk) or session.title
     ]
     return sections
-
-
-def endorsement_totals(*, recommendation: Recommendation) -> dict[str, int]:
-    active = Endorsement.objects.active().filter(recommendation=recommendation)
-    return {"total": active.count(), "unnamed": active.filter(is_named=False).count()}
-
-
-@dataclass
-class HomeFigures:
-    convenings: int
-    recommendations: int
-    implemented: int
-    organizations: int
-    endorsements: int
-
-
-def home_figures(*, user: Any) -> HomeFigures:
-    recommendations = Recommendation.objects.visible_to(user)
-    totals = recommendations.aggregate(total=Count("pk"), implemented=Count("pk", filter=Q(status="implemented")))
-    return HomeFigures(
-        convenings=Convening.objects.visible_to(user).count(),
-        recommendations=totals["total"],
-        implemented=totals["implemented"],
-        organizations=Organization.objects.verified().count(),
-        endorsements=Endorsement.objects.active().filter(recommendation__in=recommendations.values("pk")).count(),
-    )

@@ -23,10 +23,10 @@ if TYPE_CHECKING:
 
 def home(request: HttpRequest) -> HttpResponse:
     context = {
-        "convenings": selectors.convening_list(user=request.user).order_by("-start_date", "title")[:4],
+        "convenings": recommendation_selectors.convening_list(user=request.user).order_by("-start_date", "title")[:4],
         "most_endorsed": recommendation_selectors.most_endorsed(user=request.user, limit=5),
         "themes": recommendation_selectors.themes_with_counts(user=request.user, limit=12),
-        "figures": selectors.home_figures(user=request.user),
+        "figures": recommendation_selectors.home_figures(user=request.user),
     }
     return render(request, "home.html", context)
 
@@ -38,7 +38,9 @@ class ConveningListView(ListView[Convening]):
 
     def get_queryset(self) -> QuerySet[Convening]:
         self.filterset = ConveningFilter(
-            self.request.GET, queryset=selectors.convening_list(user=self.request.user), request=self.request
+            self.request.GET,
+            queryset=recommendation_selectors.convening_list(user=self.request.user),
+            request=self.request,
         )
         return self.filterset.qs.order_by("-start_date", "title")
 
@@ -73,7 +75,7 @@ class ConveningDetailView(DetailView[Convening]):
 
     def get_object(self, queryset: QuerySet[Convening] | None = None) -> Convening:
         try:
-            return selectors.convening_detail(user=self.request.user, slug=self.kwargs["slug"])
+            return recommendation_selectors.convening_detail(user=self.request.user, slug=self.kwargs["slug"])
         except Convening.DoesNotExist as exc:
             raise Http404("No such convening") from exc
 

@@ -8,12 +8,10 @@ the message that says "render row 42".
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.files.storage import Storage
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gsx_portal.storage import PrivateFileStorage
@@ -35,13 +33,6 @@ class Audience(models.TextChoices):
 class RenderedDocumentQuerySet(models.QuerySet["RenderedDocument"]):
     def ready(self) -> RenderedDocumentQuerySet:
         return self.filter(state=RenderedDocument.State.READY)
-
-    def stale_pending(self, *, older_than: dt.timedelta) -> RenderedDocumentQuerySet:
-        """Pending rows whose message was never sent, or sent so long ago that it must be lost."""
-        cutoff = timezone.now() - older_than
-        return self.filter(state=RenderedDocument.State.PENDING).filter(
-            models.Q(enqueued_at__isnull=True, created_at__lt=cutoff) | models.Q(enqueued_at__lt=cutoff)
-        )
 
 
 class RenderedDocument(models.Model):

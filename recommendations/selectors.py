@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from events.models import Convening, NextStep, Paragraph
+from events.models import Convening, NextStep, Paragraph, Participation, Session
 from gsx_portal.filtering import FacetOption
 from organizations.models import Organization
 
@@ -216,6 +216,76 @@ def recommendation_facets(*, filterset: RecommendationFilter, user: Any) -> Face
 def _grouped(queryset: QuerySet[Recommendation], value: str, label: str) -> dict[str, tuple[str, int]]:
     rows = queryset.order_by().filter(**{f"{value}__isnull": False}).values(value, label).annotate(n=Count("pk"))
     return {row[value]: (row[label], row["n"]) for row in rows}
+
+
+# --- Convenings with their recommendations ------------------------------------------------
+
+
+def convening_list(*, user: Any) -> QuerySet[Convening]:
+    visible = Recommendation.objects.visible_to(user).values("pk")
+    return Convening.objects.visible_to(user).annotate(
+        recommendation_count=Count("recommendations", filter=Q(recommendations__in=visible), distinct=True)
+    )
+
+
+def convening_detail(*, user: Any, slug: str) -> Convening:
+    """The convening with everything its page shows, in a fixed number of queries.
+
+    Participations come through ``visible_to``: a confidential participant is not even fetched
+    for anyone outside the secretariat.
+    """
+    visible_recommendations = Recommendation.objects.visible_to(user)
+    recommendations = (
+        visible_recommendations.annotate(endorsement_count=active_endorsement_count())
+        .prefetch_related(
+            Prefetch("sub_items", queryset=SubItem.objects.order_by("letter")),
+            Prefetch("themes", queryset=Theme.objects.order_by("name")),
+        )
+        .order_by("number")
+    )
+    paragraphs = Paragraph.objects.order_by("number").prefetch_related(
+        Prefetch(
+            "promoted_recommendations",
+            queryset=visible_recommendations.select_related("convening").order_by("number"),
+        )
+    )
+    participations = (
+        Participation.objects.visible_to(user).select_related("organization").order_by("role", "organization__name")
+    )
+    next_steps = NextStep.objects.order_by("order", "pk").prefetch_related(
+        Prefetch("owners", queryset=Organization.objects.visible_to(user).order_by("name"))
+    )
+    queryset = Convening.objects.visible_to(user).prefetch_related(
+        "key_themes",
+        Prefetch("recommendations", queryset=recommendations),
+        Prefetch("sessions", queryset=Session.objects.order_by("order")),
+        Prefetch("paragraphs", queryset=paragraphs),
+        "footnotes",
+        Prefetch("participations", queryset=participations),
+        Prefetch("next_steps", queryset=next_steps),
+    )
+    return queryset.get(slug=slug)
+
+
+@dataclass
+class HomeFigures:
+    convenings: int
+    recommendations: int
+    implemented: int
+    organizations: int
+    endorsements: int
+
+
+def home_figures(*, user: Any) -> HomeFigures:
+    recommendations = Recommendation.objects.visible_to(user)
+    totals = recommendations.aggregate(total=Count("pk"), implemented=Count("pk", filter=Q(status="implemented")))
+    return HomeFigures(
+        convenings=Convening.objects.visible_to(user).count(),
+        recommendations=totals["total"],
+        implemented=totals["implemented"],
+        organizations=Organization.objects.verified().count(),
+        endorsements=Endorsement.objects.active().filter(recommendation__in=recommendations.values("pk")).count(),
+    )
 
 
 # --- One recommendation ---------------------------------------------------------------------
