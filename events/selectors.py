@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 
-from gsx_portal.filtering import FacetOption
+from gsx_portal.filtering import FacetCounts, FacetOption, facet_count, facet_options
 
 from .filters import ConveningFilter
 from .models import Convening, Paragraph, Session
@@ -50,7 +50,7 @@ def convening_facets(*, user: Any, filterset: ConveningFilter) -> ConveningFacet
         .annotate(n=Count("pk"))
     )
     kinds = dict(Convening.Kind.choices)
-    counts: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+    counts: dict[str, FacetCounts] = defaultdict(dict)
     for row in rows:
         values = {
             "year": (str(row["year"]), str(row["year"])),
@@ -65,21 +65,12 @@ def convening_facets(*, user: Any, filterset: ConveningFilter) -> ConveningFacet
                 if name != facet and name in chosen
             )
             if value and others_match:
-                counts[facet][value] = (label, counts[facet].get(value, (label, 0))[1] + row["n"])
-
-    def options(name: str, *, reverse: bool = False) -> list[FacetOption]:
-        selected = str(chosen.get(name, ""))
-        found = dict(counts[name])
-        if selected and selected.lower() not in {value.lower() for value in found}:
-            found[selected] = (selected, 0)
-        ordered = sorted(found.items(), key=lambda item: item[1][0].lower(), reverse=reverse)
-        return [
-            FacetOption(value=value, label=label, count=n, selected=value.lower() == selected.lower())
-            for value, (label, n) in ordered
-        ]
-
+                facet_count(counts[facet], value, label, row["n"])
     return ConveningFacets(
-        year=options("year", reverse=True), kind=options("kind"), country=options("country"), series=options("series")
+        year=facet_options(counts["year"], selected=chosen.get("year"), reverse=True),
+        kind=facet_options(counts["kind"], selected=chosen.get("kind")),
+        country=facet_options(counts["country"], selected=chosen.get("country")),
+        series=facet_options(counts["series"], selected=chosen.get("series")),
     )
 
 

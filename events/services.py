@@ -110,7 +110,7 @@ def demo_load() -> list[tuple[str, str, str]]:
     if not convening.is_published:
         convening_publish(convening=convening)
     for number, slug, is_named, signatory in demo.ENDORSEMENTS:
-        Endorsement.objects.filter(withdrawn_at__isnull=True).get_or_create(
+        Endorsement.objects.active().get_or_create(
             recommendation=convening.recommendations.get(number=number),
             organization=orgs[slug],
             defaults={"signatory_name": signatory, "is_named": is_named},

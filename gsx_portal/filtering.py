@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,3 +42,35 @@ class FacetOption:
     label: str
     count: int
     selected: bool = False
+
+
+# One facet's counts, the shape every list page builds: value → (label, number of results).
+FacetCounts = dict[str, tuple[str, int]]
+
+
+def facet_count(counts: FacetCounts, value: str, label: str, n: int) -> None:
+    """Add ``n`` results to ``value`` of a facet."""
+    counts[value] = (label, counts.get(value, (label, 0))[1] + n)
+
+
+def facet_options(
+    counts: FacetCounts,
+    *,
+    selected: Any,
+    key: Callable[[FacetOption], Any] | None = None,
+    reverse: bool = False,
+) -> list[FacetOption]:
+    """The options of one facet, ordered by label (or by ``key``).
+
+    The chosen value is always offered, with 0 results when it matches nothing, so that a page
+    never hides what its own link asked for.
+    """
+    chosen = "" if selected in (None, "") else str(selected)
+    options = [
+        FacetOption(value=value, label=label, count=n, selected=value.lower() == chosen.lower())
+        for value, (label, n) in counts.items()
+    ]
+    if chosen and chosen.lower() not in {option.value.lower() for option in options}:
+        options.append(FacetOption(value=chosen, label=chosen, count=0, selected=True))
+    options.sort(key=key or (lambda option: option.label.lower()), reverse=reverse)
+    return options

@@ -11,16 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Convening, Participation
 from organizations.models import Organization
 
-from .readers import (
-    MAX_UPLOAD_BYTES,
-    SUPPORTED_EXTENSIONS,
-    DocumentError,
-    read_document,
-    text_from_paste,
-)
+from .readers import SUPPORTED_EXTENSIONS, UPLOAD_LIMIT_MB, DocumentError, check_size, read_document, text_from_paste
 from .services import ImportMetadata
-
-UPLOAD_LIMIT_MB = f"{MAX_UPLOAD_BYTES / (1024 * 1024):g}"
 
 
 def _drafts() -> QuerySet[Convening]:
@@ -70,14 +62,7 @@ class ImportSourceForm(forms.Form):
             if upload is not None:
                 if pasted.strip():
                     raise forms.ValidationError(_("Paste the text or upload a file, not both."))
-                if upload.size > MAX_UPLOAD_BYTES:
-                    raise forms.ValidationError(
-                        _(
-                            "The file is %(size).1f MB, over the %(limit)s MB limit. "
-                            "Upload a smaller file, or paste the text."
-                        )
-                        % {"size": upload.size / (1024 * 1024), "limit": UPLOAD_LIMIT_MB}
-                    )
+                check_size(upload.size or 0)  # before reading: a huge upload is never loaded
                 cleaned["source"] = read_document(filename=upload.name or "", data=upload.read())
                 cleaned["filename"] = upload.name
             else:

@@ -19,9 +19,18 @@ from django.utils.translation import gettext_noop
 
 from .parser import normalize_text
 
-__all__ = ["MAX_UPLOAD_BYTES", "SUPPORTED_EXTENSIONS", "DocumentError", "read_document", "text_from_paste"]
+__all__ = [
+    "MAX_UPLOAD_BYTES",
+    "SUPPORTED_EXTENSIONS",
+    "UPLOAD_LIMIT_MB",
+    "DocumentError",
+    "check_size",
+    "read_document",
+    "text_from_paste",
+]
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+UPLOAD_LIMIT_MB = f"{MAX_UPLOAD_BYTES / (1024 * 1024):g}"
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".docx", ".pdf")
 _SUPPORTED_HUMAN = ".txt, .md, .docx, .pdf"  # no "or": it stands in translated sentences
 
@@ -34,15 +43,13 @@ class DocumentError(ValueError):
         self.message = message
 
 
-def _limit_mb() -> str:
-    return f"{MAX_UPLOAD_BYTES / (1024 * 1024):g} MB"
-
-
-def _check_size(size: int) -> None:
+def check_size(size: int) -> None:
+    """The one size limit of every document, uploaded, pasted or read from disk. Callers that
+    know the size before reading (an upload, a file) call it first, so nothing huge is read."""
     if size > MAX_UPLOAD_BYTES:
         raise DocumentError(
             _("The file is %(size).1f MB, over the %(limit)s limit. Upload a smaller file, or paste the text instead.")
-            % {"size": size / (1024 * 1024), "limit": _limit_mb()}
+            % {"size": size / (1024 * 1024), "limit": f"{UPLOAD_LIMIT_MB} MB"}
         )
 
 
@@ -51,7 +58,7 @@ def read_document(*, filename: str, data: bytes) -> str:
     ext = PurePath(filename or "").suffix.lower()
     if not data:
         raise DocumentError(_("The file is empty."))
-    _check_size(len(data))
+    check_size(len(data))
     # The content decides when a name lies (a PDF saved as .txt is still a PDF).
     if data.startswith(b"%PDF-"):
         ext = ".pdf"
@@ -81,7 +88,7 @@ def text_from_paste(text: str) -> str:
     """Pasted text, normalised like a file's; raises ``DocumentError`` when empty or too long."""
     if not text or not text.strip():
         raise DocumentError(_("Nothing was pasted: paste the text of the meeting summary."))
-    _check_size(len(text.encode("utf-8")))
+    check_size(len(text.encode("utf-8")))
     return normalize_text(text)
 
 

@@ -32,11 +32,15 @@ from .parser import ParseResult, Problem
 __all__ = [
     "ImportDiff",
     "ImportMetadata",
+    "ImportPreview",
     "ImportRefused",
+    "ImportTarget",
     "PartDiff",
     "convening_find_previous_import",
     "convening_import",
     "convening_import_diff",
+    "import_preview",
+    "import_target",
     "problem_excerpts",
     "result_counts",
     "source_sha256",
@@ -671,6 +675,68 @@ def convening_find_previous_import(*, sha256: str, metadata: ImportMetadata) -> 
         .exclude(imported_at=None)
         .order_by("-imported_at", "-pk")
         .first()
+    )
+
+
+@dataclass(frozen=True)
+class ImportTarget:
+    """Where an import of a document goes: the draft to update (``into``), else a new draft.
+
+    ``previous`` is an earlier import of the same document that is published, so cannot be
+    imported over: the screen warns that a second convening would be made; the command refuses,
+    or does nothing when the text is the one imported then.
+    """
+
+    into: Convening | None
+    previous: Convening | None = None
+
+
+def import_target(*, sha256: str, metadata: ImportMetadata, into: Convening | None = None) -> ImportTarget:
+    """The draft chosen by staff (``into``), else the draft this document was imported into
+    before, else a new draft; an earlier import that is published is named as ``previous``."""
+    if into is not None:
+        return ImportTarget(into=into)
+    previous = convening_find_previous_import(sha256=sha256, metadata=metadata)
+    if previous is None:
+        return ImportTarget(into=None)
+    if not previous.is_published:
+        return ImportTarget(into=previous)
+    return ImportTarget(into=None, previous=previous)
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What importing a parse result would give, before anything is written."""
+
+    result: ParseResult
+    counts: dict[str, int]
+    # Each problem in the reader's language, with the source line it points at.
+    problems: list[tuple[Problem, str]]
+    diff: ImportDiff | None  # what would change in the draft imported into
+    error: str = ""  # why the import would be refused
+
+
+def import_preview(
+    *,
+    text: str,
+    result: ParseResult,
+    into: Convening | None,
+    metadata: dict[str, Any] | ImportMetadata | None = None,
+) -> ImportPreview:
+    """The preview the import screen shows and ``import_summary --dry-run`` prints."""
+    diff: ImportDiff | None = None
+    error = ""
+    if into is not None:
+        try:
+            diff = convening_import_diff(result=result, convening=into, metadata=metadata)
+        except ImportRefused as exc:
+            error = exc.message
+    return ImportPreview(
+        result=result,
+        counts=result_counts(result),
+        problems=problem_excerpts(text=text, problems=result.problems),
+        diff=diff,
+        error=error,
     )
 
 

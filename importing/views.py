@@ -17,17 +17,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from events.models import Convening, Participation
 from organizations.access import secretariat_required
 
-from .forms import UPLOAD_LIMIT_MB, ImportConfirmForm, ImportSourceForm
+from .forms import ImportConfirmForm, ImportSourceForm
 from .parser import ParseResult, parse_summary
+from .readers import UPLOAD_LIMIT_MB
 from .services import (
-    ImportDiff,
     ImportMetadata,
     ImportRefused,
-    convening_find_previous_import,
     convening_import,
-    convening_import_diff,
-    problem_excerpts,
-    result_counts,
+    import_preview,
+    import_target,
     source_sha256,
 )
 
@@ -91,27 +89,22 @@ def _preview(
     previous = None
     if form is None:
         guessed = ImportMetadata.from_result(result)
-        if into is None:
-            previous = convening_find_previous_import(sha256=sha256, metadata=guessed)
-            if previous is not None and not previous.is_published:
-                into = previous
+        target = import_target(sha256=sha256, metadata=guessed, into=into)
+        into, previous = target.into, target.previous
         form = ImportConfirmForm(initial=_initial(result=result, text=text, into=into, guessed=guessed))
-    diff: ImportDiff | None = None
-    if into is not None and not error:
-        metadata = form.metadata(sha256=sha256) if form.is_bound and form.is_valid() else None
-        try:
-            diff = convening_import_diff(result=result, convening=into, metadata=metadata)
-        except ImportRefused as exc:
-            error = exc.message
+    # A refused import says why; the diff would only repeat the refusal.
+    diff_into = into if not error else None
+    metadata = form.metadata(sha256=sha256) if diff_into and form.is_bound and form.is_valid() else None
+    preview = import_preview(text=text, result=result, into=diff_into, metadata=metadata)
     context = {
         "form": form,
         "result": result,
-        "counts": result_counts(result),
-        "problems": problem_excerpts(text=text, problems=result.problems),
+        "counts": preview.counts,
+        "problems": preview.problems,
         "into": into,
         "previous": previous,
-        "diff": diff,
-        "error": error,
+        "diff": preview.diff,
+        "error": error or preview.error,
         "lines": text.count("\n") + 1,
     }
     return render(request, "importing/preview.html", context)

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_str
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
+from .access import secretariat_required
 from .forms import AccountForm, MembershipRoleForm, OrganizationChoiceForm, ResendConfirmationForm
 from .models import Membership, Organization, is_secretariat
 
@@ -238,11 +239,8 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponseBase:
 # --- Secretariat: verification ---------------------------------------------------------------
 
 
+@secretariat_required
 def organizations_pending(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not is_secretariat(request.user):
-        raise Http404
     organizations = (
         Organization.objects.verifiable_by(request.user)
         .filter(verified_at__isnull=True)
@@ -259,9 +257,8 @@ def organizations_pending(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@secretariat_required
 def organization_verify(request: HttpRequest, slug: str) -> HttpResponseBase:
-    if not request.user.is_authenticated:
-        return redirect_to_login(reverse("organizations_pending"))
     organization = get_object_or_404(Organization.objects.verifiable_by(request.user), slug=slug)
     try:
         services.organization_verify(organization=organization, by=request.user)

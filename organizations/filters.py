@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from gsx_portal.filtering import FacetOption, LenientFilterSet
+from gsx_portal.filtering import FacetCounts, FacetOption, LenientFilterSet, facet_count, facet_options
 
 from .models import Organization
 
@@ -36,17 +36,15 @@ class OrganizationFilter(LenientFilterSet):
         """Two queries: kind and country together, then themes; each facet ignores its own filter."""
         chosen = self.values
         kinds = dict(Organization.Kind.choices)
-        counts: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+        counts: dict[str, FacetCounts] = defaultdict(dict)
         rows = (
             self.apply(base, exclude=("kind", "country")).order_by().values("kind", "country").annotate(n=Count("pk"))
         )
         for row in rows:
             if "country" not in chosen or (row["country"] or "").lower() == str(chosen["country"]).lower():
-                label = str(kinds.get(row["kind"], row["kind"]))
-                counts["kind"][row["kind"]] = (label, counts["kind"].get(row["kind"], (label, 0))[1] + row["n"])
+                facet_count(counts["kind"], row["kind"], str(kinds.get(row["kind"], row["kind"])), row["n"])
             if row["country"] and ("kind" not in chosen or row["kind"] == chosen["kind"]):
-                previous = counts["country"].get(row["country"], (row["country"], 0))[1]
-                counts["country"][row["country"]] = (row["country"], previous + row["n"])
+                facet_count(counts["country"], row["country"], row["country"], row["n"])
         themes = (
             self.apply(base, exclude=("theme",))
             .order_by()
@@ -55,15 +53,4 @@ class OrganizationFilter(LenientFilterSet):
             .annotate(n=Count("pk"))
         )
         counts["theme"] = {row["themes__slug"]: (row["themes__name"], row["n"]) for row in themes}
-
-        def options(name: str) -> list[FacetOption]:
-            selected = str(chosen.get(name, ""))
-            found = dict(counts[name])
-            if selected and selected.lower() not in {value.lower() for value in found}:
-                found[selected] = (selected, 0)
-            return [
-                FacetOption(value=value, label=label, count=n, selected=value.lower() == selected.lower())
-                for value, (label, n) in sorted(found.items(), key=lambda item: item[1][0].lower())
-            ]
-
-        return {name: options(name) for name in ("kind", "country", "theme")}
+        return {name: facet_options(counts[name], selected=chosen.get(name)) for name in ("kind", "country", "theme")}

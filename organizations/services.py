@@ -22,6 +22,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from gsx_portal.history import history_actor
+
 from .models import Membership, Organization
 
 
@@ -194,8 +196,7 @@ def membership_decide(*, membership: Membership, approve: bool, by: Any) -> Memb
         raise AccountError(_("This request has already been decided."))
     membership.state = Membership.State.APPROVED if approve else Membership.State.REJECTED
     membership.decided_at = timezone.now()
-    membership._history_user = by  # type: ignore[attr-defined]  # simple-history reads it
-    membership.save(update_fields=["state", "decided_at"])
+    history_actor(membership, user=by).save(update_fields=["state", "decided_at"])
     if approve:
         _send(to=[membership.user.email], template="membership_approved", context={"membership": membership})
     return membership
@@ -218,8 +219,7 @@ def membership_set_role(*, membership: Membership, role: str, by: Any) -> Member
         if admins.count() <= 1:
             raise AccountError(_("An organization needs at least one administrator."))
     membership.role = role
-    membership._history_user = by  # type: ignore[attr-defined]  # simple-history reads it
-    membership.save(update_fields=["role"])
+    history_actor(membership, user=by).save(update_fields=["role"])
     return membership
 
 
@@ -230,8 +230,7 @@ def organization_verify(*, organization: Organization, by: Any) -> Organization:
         raise AccountError(_("This organization is already verified."))
     organization.verified_at = timezone.now()
     organization.verified_by = by
-    organization._history_user = by  # type: ignore[attr-defined]  # simple-history reads it
-    organization.save(update_fields=["verified_at", "verified_by"])
+    history_actor(organization, user=by).save(update_fields=["verified_at", "verified_by"])
     admins = list(
         Membership.objects.approved()
         .filter(organization=organization, role=Membership.Role.ADMIN)

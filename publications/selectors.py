@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.utils.formats import date_format
 
 from events.models import Convening, NextStep, Participation, Session
@@ -79,7 +79,7 @@ def _recommendations(user: Any) -> Any:
     return (
         Recommendation.objects.visible_to(user)
         .select_related("convening")
-        .annotate(endorsement_count=Count("endorsements", filter=Q(endorsements__withdrawn_at__isnull=True)))
+        .annotate(endorsement_count=Count("endorsements", filter=Endorsement.active_condition("endorsements")))
         .prefetch_related(
             Prefetch("sub_items", queryset=SubItem.objects.order_by("letter")),
             Prefetch("addressees", queryset=Addressee.objects.order_by("name")),

@@ -238,7 +238,8 @@ class Letter(models.Model):
 
 class EndorsementQuerySet(models.QuerySet["Endorsement"]):
     def active(self) -> EndorsementQuerySet:
-        return self.filter(withdrawn_at__isnull=True)
+        """Not withdrawn: the endorsements that count, named or not."""
+        return self.filter(Endorsement.active_condition())
 
     def named(self) -> EndorsementQuerySet:
         return self.filter(is_named=True)
@@ -314,6 +315,12 @@ class Endorsement(models.Model):
     @property
     def is_active(self) -> bool:
         return self.withdrawn_at is None
+
+    @staticmethod
+    def active_condition(through: str = "") -> Q:
+        """What ``objects.active()`` filters on, also for counting over a join from another model:
+        ``Count("endorsements", filter=Endorsement.active_condition("endorsements"))``."""
+        return Q(**{f"{through}__withdrawn_at__isnull" if through else "withdrawn_at__isnull": True})
 
 
 class AddresseeResponse(models.Model):

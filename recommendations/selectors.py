@@ -7,7 +7,7 @@ that asked not to be named still counts. Names only ever come from ``Endorsement
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +15,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 
 from events.models import Convening, NextStep, Paragraph, Participation, Session
-from gsx_portal.filtering import FacetOption
+from gsx_portal.filtering import FacetCounts, FacetOption, facet_count, facet_options
 from organizations.models import Organization
 
 from .filters import RecommendationFilter, Sort, uses_full_text, with_relevance
@@ -41,7 +41,7 @@ def by_endorsements(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendati
     """Most endorsed first. A join and one GROUP BY count every row at once, where the per-row
     subquery of ``with_rows`` would run once per recommendation before the sort could start."""
     return queryset.annotate(
-        endorsement_count=Count("endorsements", filter=Q(endorsements__withdrawn_at__isnull=True))
+        endorsement_count=Count("endorsements", filter=Endorsement.active_condition("endorsements"))
     ).order_by("-endorsement_count", "-convening__start_date", "convening__code", "number")
 
 
@@ -100,18 +100,6 @@ class Facets:
         return str(value)
 
 
-def _options(
-    counts: dict[str, tuple[str, int]], *, selected: Any, sort_key: Callable[[tuple[str, str, int]], Any] | None = None
-) -> list[FacetOption]:
-    """Options from {value: (label, count)}; a chosen value is always offered, even at 0."""
-    rows = [(value, label, count) for value, (label, count) in counts.items()]
-    chosen = "" if selected in (None, "") else str(selected)
-    if chosen and chosen not in counts:
-        rows.append((chosen, chosen, 0))
-    rows.sort(key=sort_key or (lambda row: row[1].lower()))
-    return [FacetOption(value=v, label=label, count=n, selected=(v.lower() == chosen.lower())) for v, label, n in rows]
-
-
 def bounded_ids(queryset: QuerySet[Recommendation]) -> list[int] | None:
     ids = list(queryset.order_by().values_list("pk", flat=True)[: ID_LIST_LIMIT + 1])
     return ids if len(ids) <= ID_LIST_LIMIT else None
@@ -149,7 +137,7 @@ def recommendation_facets(*, filterset: RecommendationFilter, user: Any) -> Face
         }
         return all(tests[name]() for name in RecommendationFilter.CONVENING_FACETS if name != facet and name in chosen)
 
-    per_facet: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+    per_facet: dict[str, FacetCounts] = defaultdict(dict)
     dates: dict[str, Any] = {}
     for row in convening_rows:
         keys = {
@@ -161,27 +149,25 @@ def recommendation_facets(*, filterset: RecommendationFilter, user: Any) -> Face
         dates[row["convening__slug"]] = row["convening__start_date"]
         for facet, (value, label) in keys.items():
             if value and keep(row, facet):
-                previous = per_facet[facet].get(value, (label, 0))[1]
-                per_facet[facet][value] = (label, previous + row["n"])
+                facet_count(per_facet[facet], value, label, row["n"])
 
     status_order = {value: index for index, value in enumerate(Status.values)}
-    facets.convening = _options(
+    facets.convening = facet_options(
         per_facet["convening"],
         selected=chosen.get("convening"),
-        sort_key=lambda row: (-dates[row[0]].toordinal() if row[0] in dates else 0, row[1]),
+        key=lambda o: (-dates[o.value].toordinal() if o.value in dates else 0, o.label),
     )
-    facets.year = _options(per_facet["year"], selected=chosen.get("year"), sort_key=lambda row: row[0])
-    facets.year.reverse()
-    facets.country = _options(per_facet["country"], selected=chosen.get("country"))
-    facets.status = _options(
-        per_facet["status"], selected=chosen.get("status"), sort_key=lambda row: status_order.get(row[0], 99)
+    facets.year = facet_options(per_facet["year"], selected=chosen.get("year"), key=lambda o: o.value, reverse=True)
+    facets.country = facet_options(per_facet["country"], selected=chosen.get("country"))
+    facets.status = facet_options(
+        per_facet["status"], selected=chosen.get("status"), key=lambda o: status_order.get(o.value, 99)
     )
 
-    facets.theme = _options(
+    facets.theme = facet_options(
         _grouped(filterset.apply(base, exclude=["theme"]), "themes__slug", "themes__name"),
         selected=chosen.get("theme"),
     )
-    facets.addressee = _options(
+    facets.addressee = facet_options(
         _grouped(filterset.apply(base, exclude=["addressee"]), "addressees__slug", "addressees__name"),
         selected=chosen.get("addressee"),
     )
@@ -205,15 +191,13 @@ def recommendation_facets(*, filterset: RecommendationFilter, user: Any) -> Face
         .order_by("-n", "organization__name")[:ENDORSER_FACET_SIZE]
     )
     endorser_counts = {row["organization__slug"]: (row["organization__name"], row["n"]) for row in endorsers}
-    facets.endorsed_by = _options(
-        endorser_counts,
-        selected=chosen.get("endorsed_by"),
-        sort_key=lambda row: (-row[2], row[1].lower()),
+    facets.endorsed_by = facet_options(
+        endorser_counts, selected=chosen.get("endorsed_by"), key=lambda o: (-o.count, o.label.lower())
     )
     return facets
 
 
-def _grouped(queryset: QuerySet[Recommendation], value: str, label: str) -> dict[str, tuple[str, int]]:
+def _grouped(queryset: QuerySet[Recommendation], value: str, label: str) -> FacetCounts:
     rows = queryset.order_by().filter(**{f"{value}__isnull": False}).values(value, label).annotate(n=Count("pk"))
     return {row[value]: (row[label], row["n"]) for row in rows}
 
@@ -388,7 +372,7 @@ def theme_figures(*, user: Any, theme: Theme) -> ThemeFigures:
     by_status = {row["status"]: row["n"] for row in on_theme.order_by().values("status").annotate(n=Count("pk"))}
     totals = on_theme.aggregate(
         convenings=Count("convening", distinct=True),
-        endorsements=Count("endorsements", filter=Q(endorsements__withdrawn_at__isnull=True)),
+        endorsements=Count("endorsements", filter=Endorsement.active_condition("endorsements")),
     )
     return ThemeFigures(
         recommendations=sum(by_status.values()),

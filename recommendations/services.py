@@ -101,7 +101,7 @@ def _endorse(
         is_named=is_named,
         **target,
     )
-    endorsement._history_user = user  # type: ignore[attr-defined]  # simple-history reads it
+    history_actor(endorsement, user=user)
     try:
         with transaction.atomic():
             endorsement.save()
@@ -116,8 +116,7 @@ def _withdraw(*, target: dict[str, Any], organization: Organization, user: Any, 
     if endorsement is None:
         raise EndorsementError(nothing)
     endorsement.withdrawn_at = timezone.now()
-    endorsement._history_user = user  # type: ignore[attr-defined]  # simple-history reads it
-    endorsement.save(update_fields=["withdrawn_at"])
+    history_actor(endorsement, user=user).save(update_fields=["withdrawn_at"])
     return endorsement
 
 

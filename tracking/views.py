@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 
 from events.models import Convening, NextStep
 from gsx_portal.clock import portal_today
-from organizations.models import is_secretariat
+from organizations.access import secretariat_required
 from recommendations.models import Addressee, Recommendation, Status, StatusUpdate, Theme
 from recommendations.services import status_update_record
 
@@ -30,16 +30,12 @@ from .models import DigestSubscription, Follow
 DATASETS = ("status", "status-over-time", "endorsements", "overdue")
 
 
-def _staff_recommendation(request: HttpRequest, pk: int) -> Recommendation:
-    """The recommendation, for the secretariat only; anyone else gets a 404, as for a draft."""
-    if not is_secretariat(request.user):
-        raise Http404
-    return get_object_or_404(Recommendation.objects.visible_to(request.user).select_related("convening"), pk=pk)
-
-
+@secretariat_required
 @require_http_methods(["GET", "POST"])
 def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = _staff_recommendation(request, pk)
+    recommendation = get_object_or_404(
+        Recommendation.objects.visible_to(request.user).select_related("convening"), pk=pk
+    )
     form = StatusUpdateForm(request.POST or None, request.FILES or None, recommendation=recommendation)
     if request.method == "POST" and form.is_valid():
         try:
@@ -146,10 +142,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "tracking/unsubscribe.html", {"token": token, "email": user.email})
 
 
+@secretariat_required
 @require_http_methods(["GET", "POST"])
 def next_step_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    if not is_secretariat(request.user):
-        raise Http404
     step = get_object_or_404(NextStep.objects.visible_to(request.user).select_related("convening"), pk=pk)
     form = NextStepForm(request.POST or None, instance=step)
     if request.method == "POST" and form.is_valid():

@@ -17,13 +17,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from events.models import Convening
 from importing.parser import ParseResult, parse_summary
-from importing.readers import MAX_UPLOAD_BYTES, DocumentError, read_document
+from importing.readers import DocumentError, check_size, read_document
 from importing.services import (
     ImportMetadata,
     ImportRefused,
-    convening_find_previous_import,
     convening_import,
-    convening_import_diff,
+    import_preview,
+    import_target,
     result_counts,
     source_sha256,
 )
@@ -72,7 +72,7 @@ class Command(BaseCommand):
             self.stdout.write(unchanged.slug)
             return
         if options["dry_run"]:
-            self._report_dry_run(result, into)
+            self._report_dry_run(text, result, into)
             return
         try:
             convening = convening_import(
@@ -88,13 +88,8 @@ class Command(BaseCommand):
     def _read(self, path: Path) -> str:
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
-        size = path.stat().st_size
-        if size > MAX_UPLOAD_BYTES:
-            # Checked before reading, so a huge file is never loaded into memory.
-            raise CommandError(
-                f"The file is {size / (1024 * 1024):.1f} MB, over the {MAX_UPLOAD_BYTES / (1024 * 1024):g} MB limit."
-            )
         try:
+            check_size(path.stat().st_size)  # before reading, so a huge file is never loaded into memory
             return read_document(filename=path.name, data=path.read_bytes())
         except DocumentError as exc:
             raise CommandError(exc.message) from exc
@@ -103,18 +98,17 @@ class Command(BaseCommand):
         self, slug: str | None, guessed: ImportMetadata, sha256: str
     ) -> tuple[Convening | None, Convening | None]:
         """(the draft to update or None for a new one, the published convening already holding this text)."""
+        into = None
         if slug:
             into = Convening.objects.filter(slug=slug).first()
             if into is None:
                 raise CommandError(f"No convening has the slug {slug}.")
             if into.is_published:
                 raise CommandError(f"{into.code} is published: it cannot be imported over.")
-            return into, None
-        previous = convening_find_previous_import(sha256=sha256, metadata=guessed)
+        target = import_target(sha256=sha256, metadata=guessed, into=into)
+        previous = target.previous
         if previous is None:
-            return None, None
-        if not previous.is_published:
-            return previous, None
+            return target.into, None
         if previous.source_sha256 == sha256:
             return None, previous
         raise CommandError(
@@ -122,20 +116,22 @@ class Command(BaseCommand):
             "Edit it in the admin instead."
         )
 
-    def _report_dry_run(self, result: ParseResult, into: Convening | None) -> None:
+    def _report_dry_run(self, text: str, result: ParseResult, into: Convening | None) -> None:
+        preview = import_preview(text=text, result=result, into=into)
         self.stdout.write(f"Recognised: {self._counts(result)}; {len(result.problems)} problem(s).")
         if into is None:
             self.stdout.write("Dry run: a new draft would be created; nothing was changed.")
             return
-        diff = convening_import_diff(result=result, convening=into)
+        if preview.diff is None:
+            raise CommandError(preview.error)
         self.stdout.write(f"Dry run: the draft {into.code} would be updated; nothing was changed.")
-        for part in diff.parts:
+        for part in preview.diff.parts:
             if part.has_changes:
                 self.stdout.write(
                     f"  {part.label}: added {', '.join(part.added) or '-'}; changed {', '.join(part.changed) or '-'}; "
                     f"removed {', '.join(part.removed) or '-'}"
                 )
-        if not diff.has_changes:
+        if not preview.diff.has_changes:
             self.stdout.write("  No changes.")
 
     @staticmethod
