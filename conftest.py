@@ -83,7 +83,7 @@ def secretariat_group() -> Group:
     if created:
         import importlib
 
-        tracking = importlib.import_module("tracking.migrations.0002_secretariat_permissions")
+        tracking = importlib.import_module("tracking.migrations.0003_rename_nextstepfollowup_nextsteptracking")
         perms = Permission.objects.filter(
             content_type__app_label__in=("organizations", "events", "recommendations")
         ).exclude(content_type__model__startswith="historical")

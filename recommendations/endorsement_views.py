@@ -112,7 +112,7 @@ def withdraw(request: HttpRequest, target: Recommendation | Letter) -> HttpRespo
         return forbidden(request)
     try:
         if isinstance(target, Letter):
-            services.letter_withdraw_signature(letter=target, organization=organization, user=request.user)
+            services.letter_withdraw(letter=target, organization=organization, user=request.user)
             messages.success(
                 request, _("The signature of %(organization)s is withdrawn.") % {"organization": organization.name}
             )

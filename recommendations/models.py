@@ -20,7 +20,7 @@ from organizations.models import Organization, is_secretariat
 
 
 def evidence_storage() -> Storage:
-    # Evidence of a draft's follow-up is the secretariat's; files leave through the evidence view.
+    # Evidence of a draft's tracking is the secretariat's; files leave through the evidence view.
     return PrivateFileStorage("EVIDENCE_ROOT")
 
 
@@ -334,8 +334,8 @@ class AddresseeResponse(models.Model):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        related_name="followed_responses",
-        verbose_name=_("followed up by"),
+        related_name="owned_responses",
+        verbose_name=_("owner"),
     )
     due_date = models.DateField(_("due date"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -197,7 +197,7 @@ def letter_sign(
 
 
 @transaction.atomic
-def letter_withdraw_signature(*, letter: Letter, organization: Organization, user: Any) -> Endorsement:
+def letter_withdraw(*, letter: Letter, organization: Organization, user: Any) -> Endorsement:
     """Withdraws a signature while the letter circulates; once closed or sent, it stands."""
     _check_may_act(user=user, organization=organization)
     letter = Letter.objects.get(pk=letter.pk)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import DigestSubscription, Follow, NextStepFollowUp
+from .models import DigestSubscription, Follow, NextStepTracking
 
 
 @admin.register(Follow)
@@ -24,8 +24,8 @@ class DigestSubscriptionAdmin(admin.ModelAdmin):
     readonly_fields = ["last_digest_at", "last_sent_at"]
 
 
-@admin.register(NextStepFollowUp)
-class NextStepFollowUpAdmin(admin.ModelAdmin):
+@admin.register(NextStepTracking)
+class NextStepTrackingAdmin(admin.ModelAdmin):
     list_display = ["next_step", "produces", "letter", "brief_theme", "reminded_before_for", "reminded_after_for"]
     list_filter = ["produces"]
     autocomplete_fields = ["letter", "brief_theme"]

@@ -12,7 +12,7 @@ from organizations.models import Organization
 from recommendations import validators
 from recommendations.models import Addressee, Letter, Recommendation, Status, StatusUpdate, Theme
 
-from .models import NextStepFollowUp
+from .models import NextStepTracking
 
 
 class DateInput(forms.DateInput):
@@ -85,7 +85,7 @@ class StatusUpdateForm(forms.Form):
 
 
 class NextStepForm(forms.ModelForm[NextStep]):
-    produces = forms.ChoiceField(label=_("Produces"), choices=NextStepFollowUp.Output.choices, required=False)
+    produces = forms.ChoiceField(label=_("Produces"), choices=NextStepTracking.Output.choices, required=False)
     letter = forms.ModelChoiceField(label=_("Letter"), queryset=Letter.objects.order_by("title"), required=False)
     brief_theme = forms.ModelChoiceField(
         label=_("Brief on theme"),
@@ -102,10 +102,10 @@ class NextStepForm(forms.ModelForm[NextStep]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        follow_up = NextStepFollowUp.objects.filter(next_step=self.instance).first()
-        if follow_up is not None:
+        tracking = NextStepTracking.objects.filter(next_step=self.instance).first()
+        if tracking is not None:
             self.initial.update(
-                {"produces": follow_up.produces, "letter": follow_up.letter, "brief_theme": follow_up.brief_theme}
+                {"produces": tracking.produces, "letter": tracking.letter, "brief_theme": tracking.brief_theme}
             )
         self.fields["owners"].queryset = Organization.objects.order_by("name")  # type: ignore[attr-defined]
 
@@ -116,6 +116,6 @@ class NextStepForm(forms.ModelForm[NextStep]):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("produces") == NextStepFollowUp.Output.LETTER and not cleaned.get("letter"):
+        if cleaned.get("produces") == NextStepTracking.Output.LETTER and not cleaned.get("letter"):
             raise ValidationError({"letter": _("Choose the letter this step produces.")})
         return cleaned

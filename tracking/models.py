@@ -95,7 +95,7 @@ class DigestSubscription(models.Model):
         return self.unsubscribed_at is None
 
 
-class NextStepFollowUp(models.Model):
+class NextStepTracking(models.Model):
     """What tracking adds to a next step: what it produces, and which reminders went out.
 
     Reminders remember the due date they were sent for, so moving the due date re-arms them.
@@ -106,7 +106,7 @@ class NextStepFollowUp(models.Model):
         BRIEF = "brief", _("A one-page brief")
         LETTER = "letter", _("A sign-on letter")
 
-    next_step = models.OneToOneField(NextStep, on_delete=models.CASCADE, related_name="follow_up")
+    next_step = models.OneToOneField(NextStep, on_delete=models.CASCADE, related_name="tracking")
     produces = models.CharField(_("produces"), max_length=10, choices=Output.choices, blank=True, default="")
     letter = models.ForeignKey(
         Letter, null=True, blank=True, on_delete=models.SET_NULL, related_name="next_steps", verbose_name=_("letter")

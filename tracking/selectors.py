@@ -1,4 +1,4 @@
-"""Reads for follow-up tracking: a recommendation's responses and timeline, dashboards, digests.
+"""Reads for tracking: a recommendation's responses and timeline, dashboards, digests.
 
 Every read starts from a ``visible_to(user)`` queryset, and organizations are named only where the
 reader could already see them: an unverified organization, or one whose participation in the
@@ -646,7 +646,7 @@ def convening_next_steps(*, user: Any, convening: Convening, today: dt.date) -> 
     steps = list(
         NextStep.objects.visible_to(user)
         .filter(convening=convening)
-        .select_related("convening", "follow_up__letter", "follow_up__brief_theme")
+        .select_related("convening", "tracking__letter", "tracking__brief_theme")
         .prefetch_related(Prefetch("owners", queryset=Organization.objects.order_by("name")))
     )
     hidden = hidden_organizations(user=user, convening_ids=[convening.pk])

@@ -22,7 +22,7 @@ from organizations.models import Membership, Organization
 from recommendations.models import Letter, Theme
 
 from . import selectors
-from .models import DigestSubscription, Follow, NextStepFollowUp
+from .models import DigestSubscription, Follow, NextStepTracking
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +53,11 @@ def next_step_update(
     next_step.due_date = due_date
     history_actor(next_step, reason=reason).save(update_fields=["state", "due_date"])
     next_step.owners.set(owners)
-    follow_up, _created = NextStepFollowUp.objects.get_or_create(next_step=next_step)
-    follow_up.produces = produces
-    follow_up.letter = letter if produces == NextStepFollowUp.Output.LETTER else None
-    follow_up.brief_theme = brief_theme if produces == NextStepFollowUp.Output.BRIEF else None
-    follow_up.save(update_fields=["produces", "letter", "brief_theme"])
+    tracking, _created = NextStepTracking.objects.get_or_create(next_step=next_step)
+    tracking.produces = produces
+    tracking.letter = letter if produces == NextStepTracking.Output.LETTER else None
+    tracking.brief_theme = brief_theme if produces == NextStepTracking.Output.BRIEF else None
+    tracking.save(update_fields=["produces", "letter", "brief_theme"])
     return next_step
 
 
@@ -97,17 +97,17 @@ def next_step_reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
 
 @transaction.atomic
 def _next_step_remind(*, next_step_id: int, when: str, marker: str, today: dt.date) -> int:
-    NextStepFollowUp.objects.get_or_create(next_step_id=next_step_id)
-    follow_up = (
-        NextStepFollowUp.objects.select_for_update()
+    NextStepTracking.objects.get_or_create(next_step_id=next_step_id)
+    tracking = (
+        NextStepTracking.objects.select_for_update()
         .select_related("next_step__convening")
         .get(next_step_id=next_step_id)
     )
-    step = follow_up.next_step
-    if getattr(follow_up, marker) == step.due_date:
+    step = tracking.next_step
+    if getattr(tracking, marker) == step.due_date:
         return 0
-    setattr(follow_up, marker, step.due_date)
-    follow_up.save(update_fields=[marker])
+    setattr(tracking, marker, step.due_date)
+    tracking.save(update_fields=[marker])
     recipients = owner_addresses(organizations=list(step.owners.all()))
     if not recipients:
         return 0

@@ -28,7 +28,7 @@ urlpatterns = [
         {"kind": "addressee"},
         name="addressee_dashboard_csv",
     ),
-    path("tracking/recommendations/<int:pk>/updates/new/", views.status_update_create, name="status_update_create"),
+    path("tracking/recommendations/<int:pk>/updates/new/", views.status_update_record, name="status_update_record"),
     path("tracking/evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("tracking/next-steps/<int:pk>/", views.next_step_edit, name="next_step_edit"),
     path("tracking/follow/", views.follow, name="follow"),

@@ -20,8 +20,8 @@ from django.views.generic import TemplateView
 from events.models import Convening, NextStep
 from gsx_portal.clock import portal_today
 from organizations.access import secretariat_required
+from recommendations import services as recommendation_services
 from recommendations.models import Addressee, Recommendation, Status, StatusUpdate, Theme
-from recommendations.services import status_update_record
 
 from . import charts, selectors, services
 from .forms import NextStepForm, StatusUpdateForm
@@ -32,14 +32,16 @@ DATASETS = ("status", "status-over-time", "endorsements", "overdue")
 
 @secretariat_required
 @require_http_methods(["GET", "POST"])
-def status_update_create(request: HttpRequest, pk: int) -> HttpResponse:
+def status_update_record(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = get_object_or_404(
         Recommendation.objects.visible_to(request.user).select_related("convening"), pk=pk
     )
     form = StatusUpdateForm(request.POST or None, request.FILES or None, recommendation=recommendation)
     if request.method == "POST" and form.is_valid():
         try:
-            status_update_record(recommendation=recommendation, user=request.user, **form.cleaned_data)
+            recommendation_services.status_update_record(
+                recommendation=recommendation, user=request.user, **form.cleaned_data
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:

@@ -25,7 +25,7 @@ from recommendations.tests.factories import EndorsementFactory, RecommendationFa
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["anonymous", "donor", "cso_member", "unverified_member", "secretariat"]
-NON_STAFF = ["anonymous", "donor", "cso_member", "unverified_member"]
+OUTSIDE_SECRETARIAT = ["anonymous", "donor", "cso_member", "unverified_member"]
 
 
 def client_for(user) -> Client:
@@ -61,7 +61,7 @@ def test_home_shows_search_latest_convenings_and_figures() -> None:
     assert response.context["figures"].convenings == 1
 
 
-@pytest.mark.parametrize("persona", NON_STAFF, indirect=True)
+@pytest.mark.parametrize("persona", OUTSIDE_SECRETARIAT, indirect=True)
 def test_home_leaves_out_drafts_and_unnamed_endorsers(persona) -> None:
     draft = RecommendationFactory.create(headline="Draft proposal", convening__status=Convening.Status.DRAFT)
     EndorsementFactory.create_batch(3, recommendation=draft)
@@ -141,8 +141,8 @@ def test_convening_list_survives_bad_input(query: str) -> None:
     assert "<script>" not in response.content.decode()
 
 
-@pytest.mark.parametrize("persona", NON_STAFF, indirect=True)
-def test_convening_list_hides_drafts_from_non_staff(persona) -> None:
+@pytest.mark.parametrize("persona", OUTSIDE_SECRETARIAT, indirect=True)
+def test_convening_list_hides_drafts_from_everyone_outside_the_secretariat(persona) -> None:
     ConveningFactory.create(title="Published day")
     ConveningFactory.create(title="Draft day", status=Convening.Status.DRAFT)
 
@@ -274,8 +274,8 @@ def test_convening_page_lists_participants_as_their_visibility_allows(persona, r
     assert shown == SEES[name]
 
 
-@pytest.mark.parametrize("persona", NON_STAFF, indirect=True)
-def test_convening_page_of_a_draft_is_404_for_non_staff(persona) -> None:
+@pytest.mark.parametrize("persona", OUTSIDE_SECRETARIAT, indirect=True)
+def test_convening_page_of_a_draft_is_404_outside_the_secretariat(persona) -> None:
     convening = ConveningFactory.create(status=Convening.Status.DRAFT)
 
     response = client_for(persona).get(convening.get_absolute_url())

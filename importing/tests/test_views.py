@@ -24,7 +24,7 @@ from recommendations.tests.factories import RecommendationFactory
 pytestmark = pytest.mark.django_db
 
 
-def _staff_client(user: User) -> Client:
+def _client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
@@ -81,9 +81,9 @@ def test_secretariat_pages_send_anonymous_visitors_to_sign_in(client: Client, na
 
 @pytest.mark.parametrize("persona", ["cso_member", "donor", "unverified_member"], indirect=True)
 @pytest.mark.parametrize("name", [*GET_PAGES, "secretariat:import_confirm", "secretariat:publish"])
-def test_secretariat_pages_are_not_found_for_non_staff(persona: User, name: str) -> None:
+def test_secretariat_pages_are_not_found_outside_the_secretariat(persona: User, name: str) -> None:
     convening = ConveningFactory.create(status=Convening.Status.DRAFT)
-    client = _staff_client(persona)
+    client = _client_for(persona)
 
     get = client.get(_url(name, convening))
     post = client.post(_url(name, convening), _confirm_data(SMALL_SUMMARY))
@@ -98,7 +98,7 @@ def test_secretariat_pages_open_for_staff(secretariat: User, name: str) -> None:
     convening = ConveningFactory.create(status=Convening.Status.DRAFT)
     ParagraphFactory.create(convening=convening, session=SessionFactory.create(convening=convening))
 
-    response = _staff_client(secretariat).get(_url(name, convening))
+    response = _client_for(secretariat).get(_url(name, convening))
 
     assert response.status_code == 200
 
@@ -107,7 +107,7 @@ def test_secretariat_pages_open_for_staff(secretariat: User, name: str) -> None:
 def test_state_changes_refuse_get(secretariat: User, name: str) -> None:
     convening = ConveningFactory.create(status=Convening.Status.DRAFT)
 
-    response = _staff_client(secretariat).get(_url(name, convening))
+    response = _client_for(secretariat).get(_url(name, convening))
 
     assert response.status_code == 405
 
@@ -126,13 +126,13 @@ def test_import_confirm_requires_csrf_token(secretariat: User) -> None:
 
 
 def test_import_page_states_the_upload_limit(secretariat: User) -> None:
-    response = _staff_client(secretariat).get(reverse("secretariat:import"))
+    response = _client_for(secretariat).get(reverse("secretariat:import"))
 
     assert f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB" in response.content.decode()
 
 
 def test_import_paste_shows_counts_without_saving(secretariat: User) -> None:
-    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": seed_text(VIENNA)})
+    response = _client_for(secretariat).post(reverse("secretariat:import"), {"text": seed_text(VIENNA)})
 
     html = response.content.decode()
     assert response.status_code == 200
@@ -144,7 +144,7 @@ def test_import_paste_shows_counts_without_saving(secretariat: User) -> None:
 
 
 def test_import_preview_prefills_the_recognised_metadata(secretariat: User) -> None:
-    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": seed_text(VIENNA)})
+    response = _client_for(secretariat).post(reverse("secretariat:import"), {"text": seed_text(VIENNA)})
 
     form = response.context["form"]
     assert form.initial["kind"] == "civil_society_day"
@@ -153,7 +153,7 @@ def test_import_preview_prefills_the_recognised_metadata(secretariat: User) -> N
 
 
 def test_import_preview_lists_problems_with_line_and_excerpt(secretariat: User) -> None:
-    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": NO_NUMBERING})
+    response = _client_for(secretariat).post(reverse("secretariat:import"), {"text": NO_NUMBERING})
 
     problem, excerpt = response.context["problems"][0]
     html = response.content.decode()
@@ -164,7 +164,7 @@ def test_import_preview_lists_problems_with_line_and_excerpt(secretariat: User) 
 
 
 def test_import_problems_and_refusals_speak_the_reader_s_language(secretariat: User) -> None:
-    client = _staff_client(secretariat)
+    client = _client_for(secretariat)
 
     preview = client.post(reverse("secretariat:import"), {"text": NO_NUMBERING}, HTTP_ACCEPT_LANGUAGE="fr")
     refused = client.post(
@@ -199,7 +199,7 @@ def test_import_bad_upload_explains_and_creates_nothing(
 ) -> None:
     upload = SimpleUploadedFile(filename, data)
 
-    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"file": upload})
+    response = _client_for(secretariat).post(reverse("secretariat:import"), {"file": upload})
 
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -209,7 +209,7 @@ def test_import_bad_upload_explains_and_creates_nothing(
 def test_import_pdf_without_text_layer_explains_and_creates_nothing(secretariat: User) -> None:
     upload = SimpleUploadedFile("scan.pdf", _scan_pdf(), content_type="application/pdf")
 
-    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"file": upload})
+    response = _client_for(secretariat).post(reverse("secretariat:import"), {"file": upload})
 
     assert response.status_code == 200
     assert "no text layer" in response.content.decode()
@@ -217,7 +217,7 @@ def test_import_pdf_without_text_layer_explains_and_creates_nothing(secretariat:
 
 
 def test_import_empty_paste_explains_and_creates_nothing(secretariat: User) -> None:
-    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": "  \n "})
+    response = _client_for(secretariat).post(reverse("secretariat:import"), {"text": "  \n "})
 
     assert response.status_code == 200
     assert "Nothing was pasted" in response.content.decode()
@@ -225,7 +225,7 @@ def test_import_empty_paste_explains_and_creates_nothing(secretariat: User) -> N
 
 
 def test_import_paste_over_the_limit_explains_and_creates_nothing(secretariat: User) -> None:
-    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": "a" * (MAX_UPLOAD_BYTES + 1)})
+    response = _client_for(secretariat).post(reverse("secretariat:import"), {"text": "a" * (MAX_UPLOAD_BYTES + 1)})
 
     assert response.status_code == 200
     assert "over the 5 MB limit" in response.content.decode()
@@ -235,7 +235,7 @@ def test_import_paste_over_the_limit_explains_and_creates_nothing(secretariat: U
 def test_import_paste_and_file_together_is_refused(secretariat: User) -> None:
     upload = SimpleUploadedFile("summary.txt", SMALL_SUMMARY.encode())
 
-    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": SMALL_SUMMARY, "file": upload})
+    response = _client_for(secretariat).post(reverse("secretariat:import"), {"text": SMALL_SUMMARY, "file": upload})
 
     assert "not both" in response.content.decode()
 
@@ -243,7 +243,7 @@ def test_import_paste_and_file_together_is_refused(secretariat: User) -> None:
 def test_import_upload_of_a_text_file_previews(secretariat: User) -> None:
     upload = SimpleUploadedFile("summary.md", SMALL_SUMMARY.encode())
 
-    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"file": upload})
+    response = _client_for(secretariat).post(reverse("secretariat:import"), {"file": upload})
 
     assert response.context["counts"]["paragraphs"] == 2
     assert response.context["form"].initial["text"].startswith("Roundtable on Neighbourhood Mediation")
@@ -256,7 +256,7 @@ def test_import_confirm_creates_the_draft_and_redirects_to_it(secretariat: User)
     organization = OrganizationFactory.create(name="Mediators United")
     data = _confirm_data(SMALL_SUMMARY, convenors=str(organization.pk), new_convenors="Neighbours Network\n")
 
-    response = _staff_client(secretariat).post(reverse("secretariat:import_confirm"), data)
+    response = _client_for(secretariat).post(reverse("secretariat:import_confirm"), data)
 
     convening = Convening.objects.get()
     assert response.status_code == 302
@@ -273,7 +273,7 @@ def test_import_confirm_creates_the_draft_and_redirects_to_it(secretariat: User)
 def test_import_confirm_takes_edited_metadata(secretariat: User) -> None:
     data = _confirm_data(SMALL_SUMMARY, title="Mediation in Practice", kind="workshop", venue="Town Hall")
 
-    _staff_client(secretariat).post(reverse("secretariat:import_confirm"), data)
+    _client_for(secretariat).post(reverse("secretariat:import_confirm"), data)
 
     convening = Convening.objects.get()
     assert (convening.title, convening.kind, convening.venue, convening.code) == (
@@ -287,13 +287,13 @@ def test_import_confirm_takes_edited_metadata(secretariat: User) -> None:
 def test_import_confirm_of_text_without_numbering_imports_paragraphs(secretariat: User) -> None:
     data = _confirm_data(NO_NUMBERING, title="Workshop on Local Radio", kind="workshop", start_date="2018-10-09")
 
-    _staff_client(secretariat).post(reverse("secretariat:import_confirm"), data)
+    _client_for(secretariat).post(reverse("secretariat:import_confirm"), data)
 
     assert list(Paragraph.objects.values_list("number", flat=True)) == [1, 2]
 
 
 def test_import_confirm_with_update_preview_action_saves_nothing(secretariat: User) -> None:
-    response = _staff_client(secretariat).post(
+    response = _client_for(secretariat).post(
         reverse("secretariat:import_confirm"), _confirm_data(SMALL_SUMMARY, action="preview")
     )
 
@@ -305,7 +305,7 @@ def test_import_confirm_with_update_preview_action_saves_nothing(secretariat: Us
 def test_import_confirm_with_invalid_metadata_explains_and_saves_nothing(secretariat: User) -> None:
     data = _confirm_data(SMALL_SUMMARY, start_date="", end_date="2019-03-01", kind="")
 
-    response = _staff_client(secretariat).post(reverse("secretariat:import_confirm"), data)
+    response = _client_for(secretariat).post(reverse("secretariat:import_confirm"), data)
 
     assert response.status_code == 200
     assert set(response.context["form"].errors) == {"start_date", "kind"}
@@ -315,7 +315,7 @@ def test_import_confirm_with_invalid_metadata_explains_and_saves_nothing(secreta
 def test_import_confirm_with_end_before_start_explains(secretariat: User) -> None:
     data = _confirm_data(SMALL_SUMMARY, end_date="2019-03-01")
 
-    response = _staff_client(secretariat).post(reverse("secretariat:import_confirm"), data)
+    response = _client_for(secretariat).post(reverse("secretariat:import_confirm"), data)
 
     assert response.status_code == 200
     assert response.context["form"].errors
@@ -323,7 +323,7 @@ def test_import_confirm_with_end_before_start_explains(secretariat: User) -> Non
 
 
 def test_import_confirm_without_text_sends_back_to_the_start(secretariat: User) -> None:
-    response = _staff_client(secretariat).post(reverse("secretariat:import_confirm"), _confirm_data(""))
+    response = _client_for(secretariat).post(reverse("secretariat:import_confirm"), _confirm_data(""))
 
     assert response.status_code == 302
     assert response["Location"] == reverse("secretariat:import")
@@ -336,7 +336,7 @@ def test_import_confirm_without_text_sends_back_to_the_start(secretariat: User) 
 def test_import_same_text_again_offers_the_earlier_draft(secretariat: User) -> None:
     draft = _draft(SMALL_SUMMARY)
 
-    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": SMALL_SUMMARY})
+    response = _client_for(secretariat).post(reverse("secretariat:import"), {"text": SMALL_SUMMARY})
 
     assert response.context["into"] == draft
     assert response.context["diff"].has_changes is False
@@ -346,7 +346,7 @@ def test_import_same_text_again_offers_the_earlier_draft(secretariat: User) -> N
 def test_import_into_draft_shows_changes_then_updates_in_place(secretariat: User) -> None:
     draft = _draft(SMALL_SUMMARY)
     paragraph_ids = list(draft.paragraphs.order_by("number").values_list("pk", flat=True))
-    client = _staff_client(secretariat)
+    client = _client_for(secretariat)
 
     preview = client.post(reverse("secretariat:import"), {"text": SMALL_SUMMARY_CORRECTED, "into": draft.pk})
     client.post(
@@ -365,7 +365,7 @@ def test_import_into_draft_shows_changes_then_updates_in_place(secretariat: User
 def test_import_into_published_convening_is_not_offered(secretariat: User) -> None:
     published = _draft(SMALL_SUMMARY, publish=True)
 
-    response = _staff_client(secretariat).post(
+    response = _client_for(secretariat).post(
         reverse("secretariat:import_confirm"), _confirm_data(SMALL_SUMMARY_CORRECTED, into=str(published.pk))
     )
 
@@ -377,7 +377,7 @@ def test_import_into_published_convening_is_not_offered(secretariat: User) -> No
 def test_import_of_text_already_published_warns(secretariat: User) -> None:
     published = _draft(SMALL_SUMMARY, publish=True)
 
-    response = _staff_client(secretariat).post(reverse("secretariat:import"), {"text": SMALL_SUMMARY})
+    response = _client_for(secretariat).post(reverse("secretariat:import"), {"text": SMALL_SUMMARY})
 
     assert response.context["previous"] == published
     assert response.context["into"] is None
@@ -391,7 +391,7 @@ def test_promote_form_is_prefilled_from_the_selection(secretariat: User) -> None
     draft = _draft(SMALL_SUMMARY)
     url = reverse("secretariat:promote", kwargs={"slug": draft.slug})
 
-    response = _staff_client(secretariat).get(url, {"paragraphs": "2", "text": "Publish a shared handbook. For all."})
+    response = _client_for(secretariat).get(url, {"paragraphs": "2", "text": "Publish a shared handbook. For all."})
 
     initial = response.context["form"].initial
     assert initial["headline"] == "Publish a shared handbook."
@@ -401,7 +401,7 @@ def test_promote_form_is_prefilled_from_the_selection(secretariat: User) -> None
 
 def test_promote_creates_recommendation_shown_on_both_sides(secretariat: User) -> None:
     draft = _draft(SMALL_SUMMARY)
-    client = _staff_client(secretariat)
+    client = _client_for(secretariat)
 
     response = client.post(
         reverse("secretariat:promote", kwargs={"slug": draft.slug}),
@@ -420,7 +420,7 @@ def test_promote_creates_recommendation_shown_on_both_sides(secretariat: User) -
 def test_promote_without_paragraph_explains_and_creates_nothing(secretariat: User) -> None:
     draft = _draft(SMALL_SUMMARY)
 
-    response = _staff_client(secretariat).post(
+    response = _client_for(secretariat).post(
         reverse("secretariat:promote", kwargs={"slug": draft.slug}), {"headline": "A headline", "body": ""}
     )
 
@@ -432,7 +432,7 @@ def test_promote_without_paragraph_explains_and_creates_nothing(secretariat: Use
 def test_publish_publishes_the_draft(secretariat: User) -> None:
     draft = _draft(SMALL_SUMMARY)
 
-    response = _staff_client(secretariat).post(reverse("secretariat:publish", kwargs={"slug": draft.slug}))
+    response = _client_for(secretariat).post(reverse("secretariat:publish", kwargs={"slug": draft.slug}))
 
     draft.refresh_from_db()
     assert response.status_code == 302
@@ -450,7 +450,7 @@ def test_secretariat_list_query_count_is_constant(
         convening = ConveningFactory.create()
         ParagraphFactory.create(convening=convening)
         RecommendationFactory.create(convening=convening)
-    client = _staff_client(secretariat)
+    client = _client_for(secretariat)
 
     with django_assert_max_num_queries(4):
         response = client.get(reverse("secretariat:index"))
@@ -467,7 +467,7 @@ def test_secretariat_convening_page_query_count_is_constant(
     paragraphs = [ParagraphFactory.create(convening=convening, session=session) for _ in range(count)]
     for paragraph in paragraphs:
         recommendation_promote(paragraphs=[paragraph], headline="A proposal", body="", user=None)
-    client = _staff_client(secretariat)
+    client = _client_for(secretariat)
 
     with django_assert_max_num_queries(13):
         response = client.get(reverse("secretariat:convening", kwargs={"slug": convening.slug}))

@@ -24,7 +24,7 @@ SECRETARIAT_SCREENS = [
     ("get", "secretariat:convening", "convening"),
     ("get", "secretariat:promote", "convening"),
     ("post", "secretariat:publish", "convening"),
-    ("get", "tracking:status_update_create", "recommendation"),
+    ("get", "tracking:status_update_record", "recommendation"),
     ("get", "tracking:next_step_edit", "next_step"),
     ("get", "organizations_pending", None),
     ("post", "organization_verify", "organization"),

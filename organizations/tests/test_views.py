@@ -14,7 +14,7 @@ from recommendations.tests.factories import EndorsementFactory, ThemeFactory
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["anonymous", "donor", "cso_member", "unverified_member", "secretariat"]
-NON_STAFF = ["anonymous", "donor", "cso_member", "unverified_member"]
+OUTSIDE_SECRETARIAT = ["anonymous", "donor", "cso_member", "unverified_member"]
 
 
 def client_for(user) -> Client:
@@ -122,7 +122,7 @@ def test_organization_profile_shows_participations_as_their_visibility_allows(pe
     assert ("Day draft" in html) is (name == "secretariat")
 
 
-@pytest.mark.parametrize("persona", NON_STAFF, indirect=True)
+@pytest.mark.parametrize("persona", OUTSIDE_SECRETARIAT, indirect=True)
 def test_organization_profile_hides_endorsements_of_drafts(persona) -> None:
     organization = OrganizationFactory.create()
     EndorsementFactory.create(

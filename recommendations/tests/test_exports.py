@@ -15,7 +15,7 @@ from recommendations.tests.factories import EndorsementFactory, RecommendationFa
 
 pytestmark = pytest.mark.django_db
 
-NON_STAFF = ["anonymous", "donor", "cso_member", "unverified_member"]
+OUTSIDE_SECRETARIAT = ["anonymous", "donor", "cso_member", "unverified_member"]
 
 
 def client_for(user) -> Client:
@@ -79,7 +79,7 @@ def test_xlsx_export_is_a_workbook_with_reference_and_permalink() -> None:
     assert rows[1][:2] == ["RT-2017-NY/R1", f"{settings.SITE_URL}/convenings/ny/r/1/"]
 
 
-@pytest.mark.parametrize("persona", NON_STAFF, indirect=True)
+@pytest.mark.parametrize("persona", OUTSIDE_SECRETARIAT, indirect=True)
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
 def test_exports_leave_out_drafts_and_unnamed_endorsers(persona, extension: str) -> None:
     published = RecommendationFactory.create(headline="Published one")

@@ -28,7 +28,7 @@ from recommendations.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["anonymous", "donor", "cso_member", "unverified_member", "secretariat"]
-NON_STAFF = ["anonymous", "donor", "cso_member", "unverified_member"]
+OUTSIDE_SECRETARIAT = ["anonymous", "donor", "cso_member", "unverified_member"]
 HOSTILE_QUERIES = [
     '"unbalanced quote',
     "colon: at: every: word:",
@@ -241,8 +241,8 @@ def test_recommendation_list_works_as_a_plain_get_form() -> None:
 # --- Who may see what ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("persona", NON_STAFF, indirect=True)
-def test_recommendation_list_hides_drafts_from_non_staff(persona) -> None:
+@pytest.mark.parametrize("persona", OUTSIDE_SECRETARIAT, indirect=True)
+def test_recommendation_list_hides_drafts_from_everyone_outside_the_secretariat(persona) -> None:
     RecommendationFactory.create(headline="Published one")
     RecommendationFactory.create(headline="Draft one", convening__status=Convening.Status.DRAFT)
 
@@ -260,7 +260,7 @@ def test_recommendation_list_shows_drafts_to_the_secretariat(secretariat) -> Non
     assert listed(response) == ["Draft one"]
 
 
-@pytest.mark.parametrize("persona", NON_STAFF, indirect=True)
+@pytest.mark.parametrize("persona", OUTSIDE_SECRETARIAT, indirect=True)
 def test_endorsed_by_never_finds_an_organization_that_is_not_named(persona) -> None:
     shy = OrganizationFactory.create(slug="shy-org", name="Shy Organization")
     EndorsementFactory.create(organization=shy, is_named=False, recommendation__headline="Quietly backed")
@@ -353,8 +353,8 @@ def test_recommendation_page_counts_unnamed_endorsers_without_naming_them() -> N
     assert "Hidden Org" not in html
 
 
-@pytest.mark.parametrize("persona", NON_STAFF, indirect=True)
-def test_recommendation_page_of_a_draft_is_404_for_non_staff(persona) -> None:
+@pytest.mark.parametrize("persona", OUTSIDE_SECRETARIAT, indirect=True)
+def test_recommendation_page_of_a_draft_is_404_outside_the_secretariat(persona) -> None:
     recommendation = RecommendationFactory.create(convening__status=Convening.Status.DRAFT)
 
     response = client_for(persona).get(recommendation.get_absolute_url())
@@ -407,7 +407,7 @@ def test_theme_page_lists_recommendations_across_convenings_by_year() -> None:
     assert "Draft" not in response.content.decode()
 
 
-@pytest.mark.parametrize("persona", NON_STAFF, indirect=True)
+@pytest.mark.parametrize("persona", OUTSIDE_SECRETARIAT, indirect=True)
 def test_theme_page_leaves_out_drafts_and_unnamed_endorsers(persona) -> None:
     youth = ThemeFactory.create(slug="youth")
     RecommendationFactory.create(headline="Draft one", convening__status=Convening.Status.DRAFT).themes.add(youth)

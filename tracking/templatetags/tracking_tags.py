@@ -18,18 +18,18 @@ register = template.Library()
 
 @register.inclusion_tag("tracking/_recommendation_tracking_panel.html", takes_context=True)
 def recommendation_tracking(context: template.Context, recommendation: Recommendation) -> dict[str, Any]:
-    """Responses per addressee, the timeline, public history, a follow button and the staff form."""
+    """Responses per addressee, the timeline, public history, a follow button and the secretariat's form."""
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
     today = portal_today()
-    staff = is_secretariat(user)
+    secretariat = is_secretariat(user)
     return {
         **selectors.recommendation_responses(user=user, recommendation=recommendation, today=today),
         "recommendation": recommendation,
         "history": selectors.public_history(user=user, recommendation=recommendation),
         "follow": selectors.follow_state(user=user, recommendation=recommendation),
-        "form": StatusUpdateForm(recommendation=recommendation) if staff else None,
-        "is_staff": staff,
+        "form": StatusUpdateForm(recommendation=recommendation) if secretariat else None,
+        "is_secretariat": secretariat,
         "user": user,
         "request": request,
         "csrf_token": context.get("csrf_token"),

@@ -19,7 +19,7 @@ from recommendations.models import Status, StatusUpdate
 from recommendations.services import status_update_record
 from recommendations.tests.factories import RecommendationFactory
 from tracking import tasks
-from tracking.models import DigestSubscription, NextStepFollowUp
+from tracking.models import DigestSubscription, NextStepTracking
 from tracking.services import next_step_reminders_send
 from tracking.tests.factories import DigestSubscriptionFactory, FollowFactory
 
@@ -92,7 +92,7 @@ def test_next_step_reminders_rearm_when_the_due_date_moves() -> None:
     sent = next_step_reminders_send(today=TODAY + dt.timedelta(days=1))
 
     assert sent == {"before": 1, "after": 0}
-    assert NextStepFollowUp.objects.get(next_step=step).reminded_before_for == TODAY + dt.timedelta(days=6)
+    assert NextStepTracking.objects.get(next_step=step).reminded_before_for == TODAY + dt.timedelta(days=6)
 
 
 @pytest.mark.django_db

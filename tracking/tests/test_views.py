@@ -19,7 +19,7 @@ from recommendations.models import AddresseeResponse, Status, StatusUpdate
 from recommendations.services import status_update_record
 from recommendations.tests.factories import AddresseeFactory, RecommendationFactory, ThemeFactory
 from recommendations.validators import EVIDENCE_MAX_BYTES
-from tracking.models import Follow, NextStepFollowUp
+from tracking.models import Follow, NextStepTracking
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def recommendation():
 
 
 def _url(recommendation) -> str:
-    return reverse("tracking:status_update_create", args=[recommendation.pk])
+    return reverse("tracking:status_update_record", args=[recommendation.pk])
 
 
 def _post(client, recommendation, **overrides):
@@ -324,7 +324,7 @@ def test_next_step_edit_saves_state_due_date_and_what_it_produces(client, secret
         dt.date(2024, 7, 1),
         [owner],
     )
-    assert NextStepFollowUp.objects.get(next_step=step).letter == letter
+    assert NextStepTracking.objects.get(next_step=step).letter == letter
 
 
 def test_next_step_state_tag_makes_overdue_steps_stand_out() -> None:
