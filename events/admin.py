@@ -50,7 +50,7 @@ class RecommendationInline(nested_admin.NestedStackedInline):
     inlines = [SubItemInline]
     show_change_link = True
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Convening | None = None) -> list[str]:
         # References cite these numbers: they are frozen once the convening is published.
         if obj is not None and obj.is_published:
             return ["number"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
@@ -14,18 +14,21 @@ from simple_history.models import HistoricalRecords
 from gsx_portal.clock import portal_today
 from organizations.models import Organization, is_network_member, is_secretariat
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
 
 class ConveningQuerySet(models.QuerySet["Convening"]):
     def published(self) -> ConveningQuerySet:
         return self.filter(status=Convening.Status.PUBLISHED)
 
-    def visible_to(self, user: Any) -> ConveningQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> ConveningQuerySet:
         """Drafts are the secretariat's working copies; everyone else sees published ones."""
         if is_secretariat(user):
             return self.all()
         return self.published()
 
-    def editable_by(self, user: Any) -> ConveningQuerySet:
+    def editable_by(self, user: User | AnonymousUser | None) -> ConveningQuerySet:
         return self.all() if is_secretariat(user) else self.none()
 
 
@@ -191,7 +194,7 @@ class KeyTheme(models.Model):
 
 
 class NextStepQuerySet(models.QuerySet["NextStep"]):
-    def visible_to(self, user: Any) -> NextStepQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> NextStepQuerySet:
         return self.filter(convening__in=Convening.objects.visible_to(user))
 
     def overdue(self, today: Any = None) -> NextStepQuerySet:
@@ -233,7 +236,7 @@ class NextStep(models.Model):
 
 
 class ParticipationQuerySet(models.QuerySet["Participation"]):
-    def visible_to(self, user: Any) -> ParticipationQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> ParticipationQuerySet:
         """Confidential participation exists only for the secretariat; network-only for members."""
         if is_secretariat(user):
             return self.all()

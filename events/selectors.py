@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
@@ -18,8 +18,11 @@ from gsx_portal.filtering import FacetCounts, FacetOption, facet_count, facet_op
 from .filters import ConveningFilter
 from .models import Convening, Paragraph, Session
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def secretariat_convening_list(*, user: Any) -> QuerySet[Convening]:
+
+def secretariat_convening_list(*, user: User | AnonymousUser | None) -> QuerySet[Convening]:
     """Drafts first, then the newest; with the counts the secretariat's list shows."""
     return (
         Convening.objects.editable_by(user)
@@ -39,7 +42,7 @@ class ConveningFacets:
     series: list[FacetOption] = field(default_factory=list)
 
 
-def convening_facets(*, user: Any, filterset: ConveningFilter) -> ConveningFacets:
+def convening_facets(*, user: User | AnonymousUser | None, filterset: ConveningFilter) -> ConveningFacets:
     """One GROUP BY over the visible convenings; each facet counted with the other filters applied."""
     chosen = filterset.values
     rows = (

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 M = TypeVar("M", bound=models.Model)
 
 
-def history_actor(obj: M, *, user: Any = None, reason: str | None = None) -> M:
+def history_actor(obj: M, *, user: User | AnonymousUser | None = None, reason: str | None = None) -> M:
     """Name the signed-in ``user`` who makes ``obj``'s next save or delete, and its ``reason``.
 
     Inside a request simple-history's middleware knows the user already; services called from a

@@ -124,9 +124,9 @@ class ImportConfirmForm(forms.ModelForm[Convening]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["into"].queryset = _drafts()  # type: ignore[attr-defined]  # a ModelChoiceField
-        self.fields["convenors"].queryset = Organization.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["convenors"].queryset = Organization.objects.order_by("name")  # type: ignore[attr-defined]  # a ModelChoiceField
         # The parser may not recognise the kind: staff choose it rather than inherit a default.
-        self.fields["kind"].choices = [("", "---------"), *Convening.Kind.choices]  # type: ignore[attr-defined]
+        self.fields["kind"].choices = [("", "---------"), *Convening.Kind.choices]  # type: ignore[attr-defined]  # a ChoiceField
 
     def clean_text(self) -> str:
         try:

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -28,6 +28,9 @@ from organizations.models import Organization
 from recommendations.models import Recommendation, SubItem
 
 from .parser import ParseResult, Problem
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 __all__ = [
     "ImportDiff",
@@ -469,7 +472,7 @@ def _code_and_slug(meta: ImportMetadata) -> tuple[str, str]:
     return _unique(code_base, codes, code_limit), _unique(slug_base, slugs, slug_limit)
 
 
-def _save(obj: models.Model, user: Any, update_fields: list[str] | None = None) -> None:
+def _save(obj: models.Model, user: User | AnonymousUser | None, update_fields: list[str] | None = None) -> None:
     # Outside a request (the management command) simple-history learns the actor from here.
     history_actor(obj, user=user).save(update_fields=update_fields)
 
@@ -486,7 +489,7 @@ def _sync_by_key(
     existing: dict[Any, models.Model],
     wanted: dict[Any, dict[str, Any]],
     create: Any,
-    user: Any,
+    user: User | AnonymousUser | None,
     keep: set[Any] | None = None,
 ) -> dict[Any, models.Model]:
     """Update rows whose key is wanted, create the missing ones, delete the rest (except ``keep``)."""
@@ -512,7 +515,7 @@ def convening_import(
     *,
     result: ParseResult,
     metadata: dict[str, Any] | ImportMetadata,
-    user: Any,
+    user: User | AnonymousUser | None,
     into: Convening | None = None,
     publish: bool = False,
 ) -> Convening:
@@ -570,7 +573,7 @@ def _promoted_numbers(convening: Convening) -> set[int]:
     )
 
 
-def _sync_parts(*, convening: Convening, plan: _Plan, user: Any) -> None:
+def _sync_parts(*, convening: Convening, plan: _Plan, user: User | AnonymousUser | None) -> None:
     _sync_by_key(
         existing={t.order: t for t in convening.key_themes.all()},
         wanted={order: {"text": text} for order, text in plan.key_themes.items()},

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,6 +29,12 @@ def secretariat_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return cast(View, wrapper)
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The user of a request that an access check (login_required, secretariat_required) let through."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def _after_login(request: HttpRequest) -> str:

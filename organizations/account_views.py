@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .access import secretariat_required
+from .access import secretariat_required, signed_in
 from .forms import AccountForm, MembershipRoleForm, OrganizationChoiceForm, ResendConfirmationForm
 from .models import Membership, Organization, is_secretariat
 
@@ -89,16 +89,10 @@ def signup_resend(request: HttpRequest) -> HttpResponse:
 # --- My organization -------------------------------------------------------------------------
 
 
-def _signed_in(request: HttpRequest) -> User:
-    """The user of a request that login_required (or an explicit check) has let through."""
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 def my_organization_index(request: HttpRequest) -> HttpResponse:
     memberships = list(
-        Membership.objects.filter(user=_signed_in(request))
+        Membership.objects.filter(user=signed_in(request))
         .exclude(state=Membership.State.REJECTED)
         .select_related("organization")
     )
@@ -146,7 +140,7 @@ def organization_choose(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_organization(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_object_or_404(
-        Membership.objects.filter(user=_signed_in(request))
+        Membership.objects.filter(user=signed_in(request))
         .exclude(state=Membership.State.REJECTED)
         .select_related("organization"),
         organization__slug=slug,
@@ -186,7 +180,7 @@ def _editable_membership(request: HttpRequest, pk: int) -> Membership | HttpResp
 
 
 def _back_to(request: HttpRequest, membership: Membership) -> HttpResponse:
-    if Membership.objects.filter(user=_signed_in(request), organization=membership.organization).exists():
+    if Membership.objects.filter(user=signed_in(request), organization=membership.organization).exists():
         return redirect("my_organization", slug=membership.organization.slug)
     return redirect("admin:organizations_organization_change", membership.organization.pk)
 
@@ -206,7 +200,7 @@ def _decide(request: HttpRequest, pk: int, *, approve: bool) -> HttpResponseBase
     if not isinstance(membership, Membership):
         return membership
     try:
-        services.membership_decide(membership=membership, approve=approve, by=request.user)
+        services.membership_decide(membership=membership, approve=approve, by=signed_in(request))
     except services.AccountError as error:
         messages.error(request, str(error))
     else:
@@ -228,7 +222,7 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponseBase:
         messages.error(request, _("Choose a valid role."))
         return _back_to(request, membership)
     try:
-        services.membership_set_role(membership=membership, role=form.cleaned_data["role"], by=request.user)
+        services.membership_set_role(membership=membership, role=form.cleaned_data["role"], by=signed_in(request))
     except services.AccountError as error:
         messages.error(request, str(error))
     else:
@@ -261,7 +255,7 @@ def organizations_pending(request: HttpRequest) -> HttpResponse:
 def organization_verify(request: HttpRequest, slug: str) -> HttpResponseBase:
     organization = get_object_or_404(Organization.objects.verifiable_by(request.user), slug=slug)
     try:
-        services.organization_verify(organization=organization, by=request.user)
+        services.organization_verify(organization=organization, by=signed_in(request))
     except services.AccountError as error:
         messages.error(request, str(error))
     else:

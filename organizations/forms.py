@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Organization
 from .services import OrganizationRequest
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class AccountForm(forms.Form):
@@ -84,14 +87,14 @@ class OrganizationChoiceForm(forms.Form):
     website = forms.URLField(label=_("Website"), max_length=200, required=False, assume_scheme="https")
     contact_email = forms.EmailField(label=_("Contact e-mail of the organization"), required=False)
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | AnonymousUser | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         # Only organizations anybody may see are offered: verified ones.
         queryset = Organization.objects.visible_to(AnonymousUser()).order_by("name")
         if user is not None and user.is_authenticated:
             queryset = queryset.exclude(memberships__user=user)
-        self.fields["organization"].queryset = queryset  # type: ignore[attr-defined]
+        self.fields["organization"].queryset = queryset  # type: ignore[attr-defined]  # a ModelChoiceField
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

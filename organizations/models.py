@@ -6,7 +6,7 @@ through an approved membership of it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -15,8 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def is_secretariat(user: Any) -> bool:
+
+def is_secretariat(user: User | AnonymousUser | None) -> bool:
     """Secretariat staff see everything: drafts, confidential participants, unnamed endorsers."""
     return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
 
@@ -29,7 +32,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         """Verified organizations whose members form the civil-society network."""
         return self.verified().filter(kind__in=Organization.NETWORK_KINDS)
 
-    def visible_to(self, user: Any) -> OrganizationQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> OrganizationQuerySet:
         """Verified organizations for all; an unverified one only to its own members and staff."""
         if is_secretariat(user):
             return self.all()
@@ -37,13 +40,13 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
             return self.filter(Q(verified_at__isnull=False) | Q(memberships__user=user)).distinct()
         return self.verified()
 
-    def acting_for(self, user: Any) -> OrganizationQuerySet:
+    def acting_for(self, user: User | AnonymousUser | None) -> OrganizationQuerySet:
         """The organizations this user may endorse and sign for: approved member, verified network."""
         if user is None or not user.is_authenticated:
             return self.none()
         return self.network().filter(memberships__user=user, memberships__state=Membership.State.APPROVED).distinct()
 
-    def administered_by(self, user: Any) -> OrganizationQuerySet:
+    def administered_by(self, user: User | AnonymousUser | None) -> OrganizationQuerySet:
         """Organizations whose members this user approves: its approved admins, and the secretariat."""
         if is_secretariat(user):
             return self.all()
@@ -55,7 +58,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
             memberships__role=Membership.Role.ADMIN,
         ).distinct()
 
-    def verifiable_by(self, user: Any) -> OrganizationQuerySet:
+    def verifiable_by(self, user: User | AnonymousUser | None) -> OrganizationQuerySet:
         """Only the secretariat verifies organizations."""
         return self.all() if is_secretariat(user) else self.none()
 
@@ -118,7 +121,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
     def approved(self) -> MembershipQuerySet:
         return self.filter(state=Membership.State.APPROVED)
 
-    def network_of(self, user: Any) -> MembershipQuerySet:
+    def network_of(self, user: User | AnonymousUser | None) -> MembershipQuerySet:
         """The user's approved memberships of verified network organizations."""
         if user is None or not user.is_authenticated:
             return self.none()
@@ -128,7 +131,7 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
             organization__kind__in=Organization.NETWORK_KINDS,
         )
 
-    def editable_by(self, user: Any) -> MembershipQuerySet:
+    def editable_by(self, user: User | AnonymousUser | None) -> MembershipQuerySet:
         """Memberships this user may approve, reject or change the role of."""
         return self.filter(organization__in=Organization.objects.administered_by(user).values("pk"))
 
@@ -169,7 +172,7 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organization} ({self.role})"
 
 
-def is_network_member(user: Any) -> bool:
+def is_network_member(user: User | AnonymousUser | None) -> bool:
     """True for a signed-in user with an approved membership of a verified network organization.
 
     Memoised on the user object: a page asks this once per queryset it filters, and the answer
@@ -180,5 +183,5 @@ def is_network_member(user: Any) -> bool:
     cached = getattr(user, "_gsx_is_network_member", None)
     if cached is None:
         cached = Membership.objects.network_of(user).exists()
-        user._gsx_is_network_member = cached
+        user._gsx_is_network_member = cached  # type: ignore[attr-defined]  # a memo for this request, on the user
     return bool(cached)

@@ -190,7 +190,7 @@ def membership_request(*, user: User, organization: Organization, title: str = "
 
 
 @transaction.atomic
-def membership_decide(*, membership: Membership, approve: bool, by: Any) -> Membership:
+def membership_decide(*, membership: Membership, approve: bool, by: User) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.state != Membership.State.PENDING:
         raise AccountError(_("This request has already been decided."))
@@ -203,7 +203,7 @@ def membership_decide(*, membership: Membership, approve: bool, by: Any) -> Memb
 
 
 @transaction.atomic
-def membership_set_role(*, membership: Membership, role: str, by: Any) -> Membership:
+def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
     """Changes a member's role; an organization always keeps at least one admin."""
     if role not in Membership.Role.values:
         raise AccountError(_("Unknown role."))
@@ -224,7 +224,7 @@ def membership_set_role(*, membership: Membership, role: str, by: Any) -> Member
 
 
 @transaction.atomic
-def organization_verify(*, organization: Organization, by: Any) -> Organization:
+def organization_verify(*, organization: Organization, by: User) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.verified_at is not None:
         raise AccountError(_("This organization is already verified."))

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.formats import date_format
 
 from events.models import Convening, NextStep, Participation, Session
@@ -40,8 +40,11 @@ from .documents import (
 )
 from .models import Audience
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
-def audience_for(user: Any) -> Audience:
+
+def audience_for(user: User | AnonymousUser | None) -> Audience:
     if is_secretariat(user):
         return Audience.SECRETARIAT
     if is_network_member(user):
@@ -75,7 +78,7 @@ def _dates(convening: Convening) -> str:
     return date_format(start, "j F Y")
 
 
-def _recommendations(user: Any) -> Any:
+def _recommendations(user: User | AnonymousUser | None) -> QuerySet[Recommendation]:
     return (
         Recommendation.objects.visible_to(user)
         .select_related("convening")

@@ -55,17 +55,20 @@ PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 
 
 TRANSIENT_ERRORS = (OperationalError, InterfaceError, BrokerError)
 
+# What a document is rendered of.
+Publishable = Convening | Theme | Letter
+
 
 # --- Documents and their subjects ---------------------------------------------------------
 
 
-def subject_of(*, subject: str, subject_id: int) -> Convening | Theme | Letter | None:
+def subject_of(*, subject: str, subject_id: int) -> Publishable | None:
     """Unrestricted read by design: the audience, not the caller, decides what the data holds."""
     model: Any = {Subject.CONVENING: Convening, Subject.THEME: Theme, Subject.LETTER: Letter}[Subject(subject)]
     return model.objects.filter(pk=subject_id).first()
 
 
-def document_data(*, kind: str, obj: Any, audience: str) -> DocumentData:
+def document_data(*, kind: str, obj: Publishable, audience: str) -> DocumentData:
     if kind == Kind.SUMMARY and isinstance(obj, Convening):
         return selectors.convening_summary_data(convening=obj, audience=audience)
     if kind == Kind.BRIEF and isinstance(obj, Convening):
@@ -77,14 +80,14 @@ def document_data(*, kind: str, obj: Any, audience: str) -> DocumentData:
     raise ValueError(f"no {kind} document for {type(obj).__name__}")
 
 
-def document_version(*, kind: str, obj: Any, audience: str) -> str:
+def document_version(*, kind: str, obj: Publishable, audience: str) -> str:
     """A convening counts its own versions; a theme or a letter is versioned by its content."""
     if isinstance(obj, Convening):
         return str(obj.content_version)
     return document_data(kind=kind, obj=obj, audience=audience).version
 
 
-def subject_name(obj: Any) -> str:
+def subject_name(obj: Publishable) -> str:
     return {Convening: Subject.CONVENING, Theme: Subject.THEME, Letter: Subject.LETTER}[type(obj)]
 
 
@@ -97,7 +100,7 @@ def render_bytes(*, kind: str, data: DocumentData, audience: str) -> render.Rend
     return render.render_letter_document(data, audience=audience)
 
 
-def download_name(*, kind: str, obj: Any, on: dt.date) -> str:
+def download_name(*, kind: str, obj: Publishable, on: dt.date) -> str:
     reference = obj.code if isinstance(obj, Convening) else f"{subject_name(obj)}-{obj.slug}"
     name = f"GSX-{reference}-{kind}-{on.isoformat()}.pdf"
     return re.sub(r"[^A-Za-z0-9._-]+", "-", name)
@@ -106,7 +109,7 @@ def download_name(*, kind: str, obj: Any, on: dt.date) -> str:
 # --- Asking for a document -----------------------------------------------------------------
 
 
-def document_request(*, kind: str, obj: Any, audience: str) -> RenderedDocument:
+def document_request(*, kind: str, obj: Publishable, audience: str) -> RenderedDocument:
     """The document's row for the current content; created (and its render sent) if missing."""
     version = document_version(kind=kind, obj=obj, audience=audience)
     document, created = RenderedDocument.objects.get_or_create(

@@ -23,7 +23,7 @@ from .models import RenderedDocument
 POLL_SECONDS = 1
 
 
-def _serve(request: HttpRequest, *, kind: str, obj: Any) -> HttpResponseBase:
+def _serve(request: HttpRequest, *, kind: str, obj: services.Publishable) -> HttpResponseBase:
     audience = selectors.audience_for(request.user)
     document = services.document_request(kind=kind, obj=obj, audience=audience)
     if document.is_ready and not request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
@@ -34,7 +34,7 @@ def _serve(request: HttpRequest, *, kind: str, obj: Any) -> HttpResponseBase:
             document.refresh_from_db()
     response: HttpResponse
     context = {"document": document, "obj": obj, "kind": kind, "poll_seconds": POLL_SECONDS}
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
         # Ready: the swapped-in status loads the file in a hidden frame, so the download starts
         # while the page says so (no script of ours).
         response = render(request, "publications/_preparing_status.html", {**context, "start_download": True})

@@ -122,7 +122,7 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     list_select_related = ["convening"]
     inlines = [SubItemInline, AddresseeResponseInline, StatusUpdateInline]
 
-    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def get_readonly_fields(self, request: HttpRequest, obj: Recommendation | None = None) -> list[str]:
         # Citable references must not move once the convening is out. The status is derived
         # from the addressees' responses by recommendation_status_refresh, never typed.
         if obj is not None and obj.convening.is_published:
@@ -182,8 +182,8 @@ class EndorsementAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Endorsement, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        if obj.recommendation_id:  # a letter's signatures version its PDF by content already
-            convening_content_changed(convening_id=obj.recommendation.convening_id)  # type: ignore[union-attr]
+        if obj.recommendation is not None:  # a letter's signatures version its PDF by content already
+            convening_content_changed(convening_id=obj.recommendation.convening_id)
 
 
 @admin.register(StatusUpdate)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -17,6 +17,9 @@ from django.db.models.functions import Coalesce
 from organizations.models import Organization, is_secretariat
 
 from .models import Endorsement, Letter, Recommendation, StatusUpdate
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 @dataclass
@@ -34,13 +37,15 @@ class ActingOrganization:
     endorsement: Endorsement | None
 
 
-def _target(*, recommendation: Any = None, letter: Any = None) -> dict[str, Any]:
+def _target(*, recommendation: Recommendation | None = None, letter: Letter | None = None) -> dict[str, Any]:
     if (recommendation is None) == (letter is None):
         raise ValueError("exactly one of recommendation and letter")
     return {"recommendation": recommendation} if recommendation is not None else {"letter": letter}
 
 
-def endorsement_summary(*, user: Any, recommendation: Any = None, letter: Any = None) -> EndorsementSummary:
+def endorsement_summary(
+    *, user: User | AnonymousUser | None, recommendation: Recommendation | None = None, letter: Letter | None = None
+) -> EndorsementSummary:
     target = _target(recommendation=recommendation, letter=letter)
     total = Endorsement.objects.active().filter(**target).count()
     if is_secretariat(user):
@@ -60,7 +65,9 @@ def endorsement_summary(*, user: Any, recommendation: Any = None, letter: Any = 
     return EndorsementSummary(total=total, listed=listed, unnamed=max(total - len(listed), 0))
 
 
-def acting_organizations(*, user: Any, recommendation: Any = None, letter: Any = None) -> list[ActingOrganization]:
+def acting_organizations(
+    *, user: User | AnonymousUser | None, recommendation: Recommendation | None = None, letter: Letter | None = None
+) -> list[ActingOrganization]:
     target = _target(recommendation=recommendation, letter=letter)
     organizations = list(Organization.objects.acting_for(user).order_by("name"))
     if not organizations:
@@ -78,7 +85,7 @@ def active_signature_count() -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def letter_list(*, user: Any) -> QuerySet[Letter]:
+def letter_list(*, user: User | AnonymousUser | None) -> QuerySet[Letter]:
     return (
         Letter.objects.visible_to(user)
         .select_related("addressee")
@@ -87,7 +94,7 @@ def letter_list(*, user: Any) -> QuerySet[Letter]:
     )
 
 
-def letter_detail(*, user: Any, slug: str) -> Letter:
+def letter_detail(*, user: User | AnonymousUser | None, slug: str) -> Letter:
     """The letter with the recommendations it cites that this user may see."""
     recommendations = (
         Recommendation.objects.visible_to(user).select_related("convening").order_by("convening__code", "number")

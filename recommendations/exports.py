@@ -55,7 +55,7 @@ def row(recommendation: Recommendation) -> list[Any]:
         recommendation.body,
         "\n".join(f"{item.letter}. {item.text}" for item in recommendation.sub_items.all()),
         recommendation.get_status_display(),
-        recommendation.endorsement_count,  # type: ignore[attr-defined]
+        recommendation.endorsement_count,  # type: ignore[attr-defined]  # annotated by the selectors
         "; ".join(theme.name for theme in recommendation.themes.all()),
         "; ".join(addressee.name for addressee in recommendation.addressees.all()),
         convening.title,

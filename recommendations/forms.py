@@ -47,7 +47,7 @@ class EndorsementForm(forms.Form):
     def __init__(self, *args: Any, organizations: Any, signing: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]  # a ModelChoiceField
         only = list(organizations[:2])
         if len(only) == 1:
             self.fields["organization"].initial = only[0].pk
@@ -89,4 +89,4 @@ class PromoteForm(forms.Form):
 
     def __init__(self, *args: Any, convening: Convening, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["paragraphs"].queryset = convening.paragraphs.order_by("number")  # type: ignore[attr-defined]
+        self.fields["paragraphs"].queryset = convening.paragraphs.order_by("number")  # type: ignore[attr-defined]  # a ModelChoiceField

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.storage import Storage
@@ -17,6 +17,9 @@ from events.models import Convening, Paragraph
 from gsx_portal.clock import portal_today
 from gsx_portal.storage import PrivateFileStorage
 from organizations.models import Organization, is_secretariat
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 def evidence_storage() -> Storage:
@@ -79,7 +82,7 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
     def published(self) -> RecommendationQuerySet:
         return self.filter(convening__status=Convening.Status.PUBLISHED)
 
-    def visible_to(self, user: Any) -> RecommendationQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> RecommendationQuerySet:
         if is_secretariat(user):
             return self.all()
         return self.published()
@@ -184,7 +187,7 @@ class SubItem(models.Model):
 
 
 class LetterQuerySet(models.QuerySet["Letter"]):
-    def visible_to(self, user: Any) -> LetterQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> LetterQuerySet:
         if is_secretariat(user):
             return self.all()
         return self.exclude(state=Letter.State.DRAFT)
@@ -244,7 +247,7 @@ class EndorsementQuerySet(models.QuerySet["Endorsement"]):
     def named(self) -> EndorsementQuerySet:
         return self.filter(is_named=True)
 
-    def visible_to(self, user: Any) -> EndorsementQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> EndorsementQuerySet:
         """Who endorsed: active, named endorsements of visible objects; the secretariat sees all.
 
         Counted-but-not-named endorsements are counted elsewhere (annotations over ``active()``)
@@ -355,7 +358,7 @@ class AddresseeResponse(models.Model):
 
 
 class StatusUpdateQuerySet(models.QuerySet["StatusUpdate"]):
-    def visible_to(self, user: Any) -> StatusUpdateQuerySet:
+    def visible_to(self, user: User | AnonymousUser | None) -> StatusUpdateQuerySet:
         return self.filter(recommendation__in=Recommendation.objects.visible_to(user))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -20,6 +20,9 @@ from organizations.models import Organization
 
 from .filters import RecommendationFilter, Sort, uses_full_text, with_relevance
 from .models import Addressee, Endorsement, Recommendation, Status, SubItem, Theme
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 ENDORSER_FACET_SIZE = 15
 # Up to this many matching recommendations, their ids are fetched once and reused: PostgreSQL then
@@ -105,7 +108,7 @@ def bounded_ids(queryset: QuerySet[Recommendation]) -> list[int] | None:
     return ids if len(ids) <= ID_LIST_LIMIT else None
 
 
-def recommendation_facets(*, filterset: RecommendationFilter, user: Any) -> Facets:
+def recommendation_facets(*, filterset: RecommendationFilter, user: User | AnonymousUser | None) -> Facets:
     """Four or five queries: convening-level facets together, then themes, addressees and endorsers
     (the endorsers through the matching ids when a filter makes them few)."""
     base = Recommendation.objects.visible_to(user)
@@ -205,14 +208,14 @@ def _grouped(queryset: QuerySet[Recommendation], value: str, label: str) -> Face
 # --- Convenings with their recommendations ------------------------------------------------
 
 
-def convening_list(*, user: Any) -> QuerySet[Convening]:
+def convening_list(*, user: User | AnonymousUser | None) -> QuerySet[Convening]:
     visible = Recommendation.objects.visible_to(user).values("pk")
     return Convening.objects.visible_to(user).annotate(
         recommendation_count=Count("recommendations", filter=Q(recommendations__in=visible), distinct=True)
     )
 
 
-def convening_detail(*, user: Any, slug: str) -> Convening:
+def convening_detail(*, user: User | AnonymousUser | None, slug: str) -> Convening:
     """The convening with everything its page shows, in a fixed number of queries.
 
     Participations come through ``visible_to``: a confidential participant is not even fetched
@@ -260,7 +263,7 @@ class HomeFigures:
     endorsements: int
 
 
-def home_figures(*, user: Any) -> HomeFigures:
+def home_figures(*, user: User | AnonymousUser | None) -> HomeFigures:
     recommendations = Recommendation.objects.visible_to(user)
     totals = recommendations.aggregate(total=Count("pk"), implemented=Count("pk", filter=Q(status="implemented")))
     return HomeFigures(
@@ -275,7 +278,7 @@ def home_figures(*, user: Any) -> HomeFigures:
 # --- One recommendation ---------------------------------------------------------------------
 
 
-def recommendation_detail(*, user: Any, slug: str, number: int) -> Recommendation:
+def recommendation_detail(*, user: User | AnonymousUser | None, slug: str, number: int) -> Recommendation:
     """The recommendation with everything its page shows, in a fixed number of queries.
 
     ``endorsement_count`` and ``unnamed_count`` count every active endorsement; the names of
@@ -307,7 +310,7 @@ def recommendation_detail(*, user: Any, slug: str, number: int) -> Recommendatio
     )
 
 
-def secretariat_convening_detail(*, user: Any, slug: str) -> Convening:
+def secretariat_convening_detail(*, user: User | AnonymousUser | None, slug: str) -> Convening:
     """A convening as the secretariat sees it: its paragraphs and recommendations, each knowing the
     other side of its provenance, in a fixed number of queries."""
     recommendations = Recommendation.objects.order_by("number").prefetch_related(
@@ -343,7 +346,9 @@ class YearOfTheme:
 THEME_PAGE_SIZE = 60
 
 
-def theme_recommendations(*, user: Any, theme: Theme, limit: int = THEME_PAGE_SIZE) -> list[Recommendation]:
+def theme_recommendations(
+    *, user: User | AnonymousUser | None, theme: Theme, limit: int = THEME_PAGE_SIZE
+) -> list[Recommendation]:
     """The most recent recommendations on a theme; the full list is the filtered search."""
     rows = with_rows(Recommendation.objects.visible_to(user).filter(themes=theme)).order_by(
         "-convening__start_date", "convening__code", "number"
@@ -366,7 +371,7 @@ class ThemeFigures:
     statuses: list[tuple[str, str, int]]
 
 
-def theme_figures(*, user: Any, theme: Theme) -> ThemeFigures:
+def theme_figures(*, user: User | AnonymousUser | None, theme: Theme) -> ThemeFigures:
     """Totals over every visible recommendation on the theme, in two queries."""
     on_theme = Recommendation.objects.visible_to(user).filter(themes=theme)
     by_status = {row["status"]: row["n"] for row in on_theme.order_by().values("status").annotate(n=Count("pk"))}
@@ -392,7 +397,7 @@ class ThemeCount:
         return Theme(slug=self.slug).get_absolute_url()
 
 
-def themes_with_counts(*, user: Any, limit: int = 12) -> list[ThemeCount]:
+def themes_with_counts(*, user: User | AnonymousUser | None, limit: int = 12) -> list[ThemeCount]:
     """The themes with the most visible recommendations, counted in one GROUP BY."""
     rows = (
         Recommendation.objects.visible_to(user)
@@ -407,7 +412,7 @@ def themes_with_counts(*, user: Any, limit: int = 12) -> list[ThemeCount]:
     ]
 
 
-def most_endorsed(*, user: Any, limit: int = 5) -> list[Recommendation]:
+def most_endorsed(*, user: User | AnonymousUser | None, limit: int = 5) -> list[Recommendation]:
     """The most endorsed visible recommendations, counted from the endorsements' side: one
     aggregate over active endorsements, then only the few winning rows are fetched."""
     visible = Recommendation.objects.visible_to(user)
@@ -424,10 +429,12 @@ def most_endorsed(*, user: Any, limit: int = 5) -> list[Recommendation]:
     ranked = []
     for pk, count in counts.items():
         if pk in rows:
-            rows[pk].endorsement_count = count  # type: ignore[attr-defined]
+            rows[pk].endorsement_count = count  # type: ignore[attr-defined]  # what with_rows() annotates
             ranked.append(rows[pk])
     return ranked
 
 
-def organizations_on_theme(*, user: Any, theme: Theme, limit: int = 24) -> QuerySet[Organization]:
+def organizations_on_theme(
+    *, user: User | AnonymousUser | None, theme: Theme, limit: int = 24
+) -> QuerySet[Organization]:
     return Organization.objects.visible_to(user).filter(themes=theme).order_by("name")[:limit]

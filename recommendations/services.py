@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -31,6 +31,9 @@ from organizations.models import Membership, Organization
 from . import validators
 from .models import Addressee, AddresseeResponse, Endorsement, Letter, Recommendation, Status, StatusUpdate
 from .status_rule import derive_status, updates_per_addressee
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 COMMENT_MAX_LENGTH = 2000
 SIGNATORY_MAX_LENGTH = 200
@@ -50,7 +53,7 @@ class EndorsementResult:
     created: bool
 
 
-def _check_may_act(*, user: Any, organization: Organization) -> None:
+def _check_may_act(*, user: User, organization: Organization) -> None:
     if not Membership.objects.network_of(user).filter(organization=organization).exists():
         raise EndorsementForbidden(
             _(
@@ -81,7 +84,7 @@ def _endorse(
     *,
     target: dict[str, Any],
     organization: Organization,
-    user: Any,
+    user: User,
     signatory_name: str,
     signatory_title: str,
     comment: str,
@@ -110,7 +113,7 @@ def _endorse(
     return EndorsementResult(endorsement, created=True)
 
 
-def _withdraw(*, target: dict[str, Any], organization: Organization, user: Any, nothing: str) -> Endorsement:
+def _withdraw(*, target: dict[str, Any], organization: Organization, user: User, nothing: str) -> Endorsement:
     _lock(organization)
     endorsement = Endorsement.objects.active().filter(organization=organization, **target).first()
     if endorsement is None:
@@ -125,7 +128,7 @@ def recommendation_endorse(
     *,
     recommendation: Recommendation,
     organization: Organization,
-    user: Any,
+    user: User,
     signatory_name: str,
     signatory_title: str = "",
     comment: str = "",
@@ -153,7 +156,7 @@ def recommendation_endorse(
 
 
 @transaction.atomic
-def recommendation_withdraw(*, recommendation: Recommendation, organization: Organization, user: Any) -> Endorsement:
+def recommendation_withdraw(*, recommendation: Recommendation, organization: Organization, user: User) -> Endorsement:
     """Withdraws the organization's active endorsement; the row stays, dated, in its history."""
     _check_may_act(user=user, organization=organization)
     endorsement = _withdraw(
@@ -171,7 +174,7 @@ def letter_sign(
     *,
     letter: Letter,
     organization: Organization,
-    user: Any,
+    user: User,
     signatory_name: str,
     signatory_title: str = "",
     comment: str = "",
@@ -197,7 +200,7 @@ def letter_sign(
 
 
 @transaction.atomic
-def letter_withdraw(*, letter: Letter, organization: Organization, user: Any) -> Endorsement:
+def letter_withdraw(*, letter: Letter, organization: Organization, user: User) -> Endorsement:
     """Withdraws a signature while the letter circulates; once closed or sent, it stands."""
     _check_may_act(user=user, organization=organization)
     letter = Letter.objects.get(pk=letter.pk)
@@ -266,7 +269,7 @@ def status_update_record(
     evidence_file: UploadedFile | None = None,
     owner: Organization | None = None,
     due_date: dt.date | None = None,
-    user: Any = None,
+    user: User | AnonymousUser | None = None,
 ) -> StatusUpdate:
     """Add an entry to the timeline; the responses and the overall status follow in one transaction.
 
@@ -322,7 +325,9 @@ class PromotionRefused(Exception):
 
 
 @transaction.atomic
-def recommendation_promote(*, paragraphs: list[Paragraph], headline: str, body: str, user: Any) -> Recommendation:
+def recommendation_promote(
+    *, paragraphs: list[Paragraph], headline: str, body: str, user: User | AnonymousUser | None
+) -> Recommendation:
     """A new recommendation, numbered after the convening's last one, citing the paragraphs it came
     from. Existing numbers never move, so this is allowed on published convenings too."""
     if not paragraphs:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 def is_htmx_partial(request: HttpRequest) -> bool:
     """An htmx swap of the list panel; a history restore needs the whole page."""
     htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]
+    return bool(htmx) and not htmx.history_restore_request  # type: ignore[union-attr]  # bool(htmx) checked it
 
 
 def recommendation_filterset(request: HttpRequest) -> RecommendationFilter:

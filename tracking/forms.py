@@ -69,7 +69,7 @@ class StatusUpdateForm(forms.Form):
     def __init__(self, *args: Any, recommendation: Recommendation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.recommendation = recommendation
-        self.fields["addressee"].queryset = recommendation.addressees.order_by("name")  # type: ignore[attr-defined]
+        self.fields["addressee"].queryset = recommendation.addressees.order_by("name")  # type: ignore[attr-defined]  # a ModelChoiceField
         self.fields["date"].initial = portal_today()
 
     def clean_date(self) -> Any:
@@ -107,7 +107,7 @@ class NextStepForm(forms.ModelForm[NextStep]):
             self.initial.update(
                 {"produces": tracking.produces, "letter": tracking.letter, "brief_theme": tracking.brief_theme}
             )
-        self.fields["owners"].queryset = Organization.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["owners"].queryset = Organization.objects.order_by("name")  # type: ignore[attr-defined]  # a ModelChoiceField
 
     def clean_due_date(self) -> Any:
         value = self.cleaned_data.get("due_date")

@@ -12,7 +12,7 @@ import difflib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -37,6 +37,9 @@ from recommendations.status_rule import FINAL, updates_per_addressee
 
 from .models import Follow
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
 # Statuses that are claims about what an addressee did; earlier stages are the secretariat's own
 # procedural steps and never contradict such a claim.
 CLAIM_STATUSES = frozenset({Status.ACKNOWLEDGED, Status.IN_PROGRESS, Status.IMPLEMENTED, Status.NOT_TAKEN_UP})
@@ -52,7 +55,7 @@ def response_is_overdue(response: AddresseeResponse, today: dt.date) -> bool:
 # --- Who may be named -------------------------------------------------------------------------
 
 
-def hidden_organizations(*, user: Any, convening_ids: Iterable[int]) -> set[tuple[int, int]]:
+def hidden_organizations(*, user: User | AnonymousUser | None, convening_ids: Iterable[int]) -> set[tuple[int, int]]:
     """(convening id, organization id) pairs whose participation the user may not see."""
     if is_secretariat(user):
         return set()
@@ -64,7 +67,13 @@ def hidden_organizations(*, user: Any, convening_ids: Iterable[int]) -> set[tupl
     )
 
 
-def nameable(organization: Organization | None, *, convening_id: int, hidden: set[tuple[int, int]], user: Any) -> bool:
+def nameable(
+    organization: Organization | None,
+    *,
+    convening_id: int,
+    hidden: set[tuple[int, int]],
+    user: User | AnonymousUser | None,
+) -> bool:
     if organization is None:
         return False
     if is_secretariat(user):
@@ -117,7 +126,9 @@ def latest_claims(updates: Sequence[StatusUpdate]) -> list[StatusUpdate]:
     return [latest[source] for source in SOURCE_ORDER if source in latest]
 
 
-def recommendation_responses(*, user: Any, recommendation: Recommendation, today: dt.date) -> dict[str, Any]:
+def recommendation_responses(
+    *, user: User | AnonymousUser | None, recommendation: Recommendation, today: dt.date
+) -> dict[str, Any]:
     """Per-addressee responses with their claims, and the timeline newest first."""
     responses = {
         response.addressee_id: response
@@ -172,7 +183,7 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return runs
 
 
-def public_history(*, user: Any, recommendation: Recommendation) -> list[HistoryEntry]:
+def public_history(*, user: User | AnonymousUser | None, recommendation: Recommendation) -> list[HistoryEntry]:
     """What changed in the text or status, when, and the public reason; newest first.
 
     Versions from before publication are the secretariat's drafting and stay private.
@@ -231,8 +242,8 @@ class FollowState:
     through: list[str]
 
 
-def follow_state(*, user: Any, recommendation: Recommendation) -> FollowState:
-    if not user.is_authenticated:
+def follow_state(*, user: User | AnonymousUser | None, recommendation: Recommendation) -> FollowState:
+    if user is None or not user.is_authenticated:
         return FollowState(False, False, [])
     own = {
         (f.kind, f.recommendation_id or f.theme_id or f.convening_id): f.active
@@ -251,8 +262,8 @@ def follow_state(*, user: Any, recommendation: Recommendation) -> FollowState:
     return FollowState(bool(following), automatic and explicit is None, through)
 
 
-def is_following(*, user: Any, kind: str, pk: int) -> bool:
-    if not user.is_authenticated:
+def is_following(*, user: User | AnonymousUser | None, kind: str, pk: int) -> bool:
+    if user is None or not user.is_authenticated:
         return False
     return Follow.objects.filter(user=user, active=True, **{f"{kind}_id": pk}).exists()
 
@@ -260,7 +271,7 @@ def is_following(*, user: Any, kind: str, pk: int) -> bool:
 # --- Following and digests ----------------------------------------------------------------------
 
 
-def endorsed_by_users_organizations(*, user: Any) -> QuerySet[Recommendation]:
+def endorsed_by_users_organizations(*, user: User) -> QuerySet[Recommendation]:
     """Recommendations an organization the user is an approved member of currently endorses.
 
     Computed, not stored: joining or leaving an organization, or withdrawing an endorsement,
@@ -271,7 +282,7 @@ def endorsed_by_users_organizations(*, user: Any) -> QuerySet[Recommendation]:
     return Recommendation.objects.filter(pk__in=endorsed.values("recommendation_id"))
 
 
-def followed_recommendations(*, user: Any) -> QuerySet[Recommendation]:
+def followed_recommendations(*, user: User) -> QuerySet[Recommendation]:
     """What the user follows, directly, through a theme or a convening, or by endorsement."""
     follows = Follow.objects.filter(user=user, active=True)
     opted_out = Follow.objects.filter(user=user, active=False, recommendation__isnull=False)
@@ -356,7 +367,7 @@ def _newly_due(due: dt.date, *, since_day: dt.date, today: dt.date, changed: boo
     return None
 
 
-def digest_content(*, user: Any, since: dt.datetime, until: dt.datetime) -> Digest:
+def digest_content(*, user: User, since: dt.datetime, until: dt.datetime) -> Digest:
     """What changed for the reader's follows in (since, until], and only what they may see."""
     followed = list(followed_recommendations(user=user).select_related("convening"))
     by_id = {rec.pk: rec for rec in followed}
@@ -444,6 +455,7 @@ class Scope:
     """What a dashboard is about: everything, one convening, one theme or one addressee."""
 
     kind: str
+    # A Convening, Theme or Addressee as ``kind`` says (None for "all"): the code branches on kind.
     obj: Any = None
 
     @property
@@ -455,7 +467,7 @@ class Scope:
         return str(getattr(self.obj, "slug", ""))
 
 
-def resolve_scope(*, user: Any, kind: str, slug: str | None) -> Scope:
+def resolve_scope(*, user: User | AnonymousUser | None, kind: str, slug: str | None) -> Scope:
     """The scope object, fetched through visible_to where it has one; DoesNotExist otherwise."""
     if kind == "all":
         return Scope("all")
@@ -468,7 +480,7 @@ def resolve_scope(*, user: Any, kind: str, slug: str | None) -> Scope:
     raise Addressee.DoesNotExist(kind)
 
 
-def scope_recommendations(*, user: Any, scope: Scope) -> QuerySet[Recommendation]:
+def scope_recommendations(*, user: User | AnonymousUser | None, scope: Scope) -> QuerySet[Recommendation]:
     recommendations = Recommendation.objects.visible_to(user)
     if scope.kind == "convening":
         return recommendations.filter(convening=scope.obj)
@@ -517,7 +529,7 @@ class Dashboard:
     overdue: list[OverdueRow]
 
 
-def dashboard(*, user: Any, scope: Scope, now: dt.datetime | None = None) -> Dashboard:
+def dashboard(*, user: User | AnonymousUser | None, scope: Scope, now: dt.datetime | None = None) -> Dashboard:
     """Everything a dashboard shows, in a fixed number of queries whatever its size."""
     now = now or timezone.now()
     today = portal_today(now)
@@ -595,7 +607,9 @@ def dashboard(*, user: Any, scope: Scope, now: dt.datetime | None = None) -> Das
     )
 
 
-def _overdue_rows(*, user: Any, scope: Scope, in_scope: QuerySet[Any], today: dt.date) -> list[OverdueRow]:
+def _overdue_rows(
+    *, user: User | AnonymousUser | None, scope: Scope, in_scope: QuerySet[Any], today: dt.date
+) -> list[OverdueRow]:
     steps = NextStep.objects.visible_to(user).overdue(today).select_related("convening")
     if scope.kind == "convening":
         steps = steps.filter(convening=scope.obj)
@@ -642,7 +656,9 @@ class NextStepRow:
     overdue: bool
 
 
-def convening_next_steps(*, user: Any, convening: Convening, today: dt.date) -> list[NextStepRow]:
+def convening_next_steps(
+    *, user: User | AnonymousUser | None, convening: Convening, today: dt.date
+) -> list[NextStepRow]:
     steps = list(
         NextStep.objects.visible_to(user)
         .filter(convening=convening)

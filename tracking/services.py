@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -19,10 +19,13 @@ from events.models import Convening, NextStep
 from gsx_portal.clock import portal_today
 from gsx_portal.history import history_actor
 from organizations.models import Membership, Organization
-from recommendations.models import Letter, Theme
+from recommendations.models import Letter, Recommendation, Theme
 
 from . import selectors
 from .models import DigestSubscription, Follow, NextStepTracking
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -133,16 +136,17 @@ def _next_step_remind(*, next_step_id: int, when: str, marker: str, today: dt.da
 # --- Following -----------------------------------------------------------------------------------
 
 
-def follow_set(*, user: Any, kind: str, target: Any, active: bool) -> Follow:
+def follow_set(*, user: User, kind: str, target: Recommendation | Theme | Convening, active: bool) -> Follow:
     """Follow or stop following one recommendation, theme or convening."""
-    follow, _created = Follow.objects.update_or_create(user=user, **{kind: target}, defaults={"active": active})
+    target_field: dict[str, Any] = {kind: target}
+    follow, _created = Follow.objects.update_or_create(user=user, defaults={"active": active}, **target_field)
     return follow
 
 
 # --- Digests -------------------------------------------------------------------------------------
 
 
-def unsubscribe_token(*, user: Any) -> str:
+def unsubscribe_token(*, user: User) -> str:
     return signing.dumps({"user": user.pk}, salt=UNSUBSCRIBE_SALT)
 
 
@@ -154,7 +158,7 @@ def unsubscribe_user_from_token(*, token: str) -> Any:
     return get_user_model().objects.get(pk=payload["user"])
 
 
-def digest_unsubscribe(*, user: Any) -> DigestSubscription:
+def digest_unsubscribe(*, user: User) -> DigestSubscription:
     subscription, _created = DigestSubscription.objects.get_or_create(user=user)
     if subscription.unsubscribed_at is None:
         subscription.unsubscribed_at = timezone.now()
@@ -162,7 +166,7 @@ def digest_unsubscribe(*, user: Any) -> DigestSubscription:
     return subscription
 
 
-def digest_resubscribe(*, user: Any) -> DigestSubscription:
+def digest_resubscribe(*, user: User) -> DigestSubscription:
     subscription, _created = DigestSubscription.objects.get_or_create(user=user)
     if subscription.unsubscribed_at is not None:
         # Start afresh: nothing from the time away arrives as a surprise backlog.
@@ -200,7 +204,7 @@ def digest_send(*, user_id: int, now: dt.datetime | None = None) -> bool:
     return bool(digest)
 
 
-def _digest_mail(*, user: Any, digest: selectors.Digest) -> EmailMultiAlternatives:
+def _digest_mail(*, user: User, digest: selectors.Digest) -> EmailMultiAlternatives:
     unsubscribe_url = settings.SITE_URL + reverse("tracking:unsubscribe", args=[unsubscribe_token(user=user)])
     context = {
         "user": user,

@@ -19,7 +19,7 @@ from django.views.generic import TemplateView
 
 from events.models import Convening, NextStep
 from gsx_portal.clock import portal_today
-from organizations.access import secretariat_required
+from organizations.access import secretariat_required, signed_in
 from recommendations import services as recommendation_services
 from recommendations.models import Addressee, Recommendation, Status, StatusUpdate, Theme
 
@@ -81,7 +81,7 @@ def follow(request: HttpRequest) -> HttpResponse:
         raise Http404 from exc
     target = _follow_target(request, kind, pk)
     active = request.POST.get("action") != "unfollow"
-    services.follow_set(user=request.user, kind=kind, target=target, active=active)
+    services.follow_set(user=signed_in(request), kind=kind, target=target, active=active)
     if active:
         messages.success(
             request, _("You now follow %(target)s; changes arrive in your weekly digest.") % {"target": target}
@@ -96,7 +96,7 @@ def follow(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def following(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user  # signed in: login_required
+    user = signed_in(request)
     follows = Follow.objects.filter(user=user, active=True).select_related(
         "recommendation__convening", "theme", "convening"
     )
@@ -120,10 +120,10 @@ def following(request: HttpRequest) -> HttpResponse:
 @require_POST
 def digest_subscription(request: HttpRequest) -> HttpResponse:
     if request.POST.get("action") == "unsubscribe":
-        services.digest_unsubscribe(user=request.user)
+        services.digest_unsubscribe(user=signed_in(request))
         messages.success(request, _("You will no longer receive the weekly digest."))
     else:
-        services.digest_resubscribe(user=request.user)
+        services.digest_resubscribe(user=signed_in(request))
         messages.success(request, _("You will receive the weekly digest again."))
     return redirect("tracking:following")
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 from django.urls import reverse
 
@@ -12,7 +10,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def publication_url(kind: str, obj: Any) -> str:
+def publication_url(kind: str, obj: Convening | Theme | Letter) -> str:
     """The download URL of a document of ``obj``, or "" when it has no document of that kind."""
     if isinstance(obj, Convening) and kind in ("summary", "brief"):
         return reverse(f"publications:convening_{kind}", kwargs={"slug": obj.slug})

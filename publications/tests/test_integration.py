@@ -48,7 +48,7 @@ def _producer_reconnect() -> None:
     # The web process keeps a pool of broker connections: drop it so the next message opens a
     # connection to the broker URL in force now.
     app._pool = None  # type: ignore[attr-defined]  # Celery's own after-fork reset does the same
-    app.amqp._producer_pool = None  # type: ignore[attr-defined]
+    app.amqp._producer_pool = None  # type: ignore[attr-defined]  # kombu keeps no public way to drop it
 
 
 def test_hundred_simultaneous_first_requests_cause_one_render(celery_worker_process: Any) -> None:

@@ -113,7 +113,7 @@ def test_downloaded_public_summary_leaks_nothing(
 
     response = client.get(url)
 
-    content = _everything(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    content = _everything(b"".join(response.streaming_content))  # type: ignore[attr-defined]  # a streamed file response
     assert (first, response.status_code, RenderedDocument.objects.ready().count()) == ((202, 202), 200, 2)
     assert [name for name in (CONFIDENTIAL, NETWORK_ONLY, UNNAMED) if name in content] == []
     assert PUBLIC in content

@@ -50,7 +50,7 @@ def test_cached_pdf_is_served_without_rendering(
 
     document = RenderedDocument.objects.get()
     assert (response.status_code, callbacks, document.attempts) == (200, [], 1)
-    assert pdf_pages(b"".join(response.streaming_content)) == 1  # type: ignore[attr-defined]
+    assert pdf_pages(b"".join(response.streaming_content)) == 1  # type: ignore[attr-defined]  # a streamed file response
 
 
 def test_first_request_answers_202_preparing_page_that_polls(client: Client, db: None) -> None:

@@ -214,7 +214,7 @@ class Crawl:
 
 def body_text(response: HttpResponseBase) -> str:
     content_type = response.get("Content-Type", "")
-    raw = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+    raw = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]  # a streamed file response
     # Not response.close(): it sends request_finished, whose handler closes the test's database
     # connection on PostgreSQL (CONN_MAX_AGE). Only the streamed file needs closing.
     handle = getattr(response, "file_to_stream", None)

@@ -237,7 +237,7 @@ def test_action_urls_answer_get_and_head_with_405_and_change_nothing(
 def test_actions_enforce_csrf(world: World, action: str) -> None:
     persona = "secretariat" if action == "verify_organization" else "admin_a"
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.users[persona])  # type: ignore[arg-type]
+    client.force_login(world.users[persona])  # type: ignore[arg-type]  # these personas are signed in
     _, url, data = request_for(world, persona, action)
     before = snapshot()
 
@@ -248,7 +248,7 @@ def test_actions_enforce_csrf(world: World, action: str) -> None:
 
 
 def test_member_cannot_act_for_an_organization_id_that_does_not_exist(client: Client, world: World) -> None:
-    client.force_login(world.users["member_a"])  # type: ignore[arg-type]
+    client.force_login(world.users["member_a"])  # type: ignore[arg-type]  # a signed-in persona
     _, url, data = request_for(world, "member_a", "endorse")
     before = snapshot()
 
