@@ -138,6 +138,29 @@ def persona(request: pytest.FixtureRequest) -> Any:
     return request.getfixturevalue(request.param)
 
 
+PERSONAS = ["anonymous", "donor", "cso_member", "unverified_member", "secretariat"]
+OUTSIDE_SECRETARIAT = [name for name in PERSONAS if name != "secretariat"]
+# The visibility matrix: persona → the participation visibilities it sees on a published
+# convening, wherever participations show (models, pages, PDFs).
+SEES_PARTICIPATIONS: dict[str, set[str]] = {
+    "anonymous": {"public"},
+    "donor": {"public"},
+    "cso_member": {"public", "network"},
+    "unverified_member": {"public"},
+    "secretariat": {"public", "network", "confidential"},
+}
+
+
+def client_for(user: Any) -> Any:
+    """A test client signed in as ``user`` (none for the anonymous persona)."""
+    from django.test import Client
+
+    client = Client()
+    if user.is_authenticated:
+        client.force_login(user)
+    return client
+
+
 # --- The seed summaries: real documents, read at test time from GSX_SEEDS_DIR, never copied.
 VIENNA = "003_aaad3b00fffec38f.txt"
 ROUNDTABLE = "000_6909b306d0310b96.txt"

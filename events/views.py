@@ -63,7 +63,7 @@ class ConveningListView(ListView[Convening]):
                 ("country", _("Country"), _("Any country"), facets.country),
                 ("series", _("Series"), _("Any series"), facets.series),
             ],
-            ignored=self.filterset.ignored,
+            ignored=self.filterset.ignored_labels,
             is_filtered=bool(self.filterset.values),
         )
         return context

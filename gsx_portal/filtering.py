@@ -28,6 +28,11 @@ class LenientFilterSet(django_filters.FilterSet):
         """Names of the parameters whose values could not be understood."""
         return sorted(self.errors)
 
+    @property
+    def ignored_labels(self) -> list[str]:
+        """The same parameters as the page names them (its filters' labels)."""
+        return [str(self.filters[name].label) for name in self.ignored if name in self.filters]
+
 
 class YearFilter(django_filters.NumberFilter):
     # A whole year: NumberFilter's default DecimalField would take "2017.5".

@@ -42,7 +42,7 @@ class OrganizationListView(ListView[Organization]):
                 ("country", _("Country"), _("Any country"), facets["country"]),
                 ("theme", _("Theme"), _("Any theme"), facets["theme"]),
             ],
-            ignored=self.filterset.ignored,
+            ignored=self.filterset.ignored_labels,
             is_filtered=bool(self.filterset.values),
         )
         return context

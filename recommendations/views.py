@@ -112,7 +112,7 @@ class RecommendationListView(ListView[Recommendation]):
             facet_fields=facet_fields,
             active_filters=active,
             filter_count=len([item for item in active if item["name"] != "q"]),
-            ignored=[str(filterset.filters[name].label) for name in filterset.ignored if name in filterset.filters],
+            ignored=filterset.ignored_labels,
             sort=filterset.sort_order,
             sorts=sorts,
             page_sizes=PAGE_SIZES,

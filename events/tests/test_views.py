@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from conftest import OUTSIDE_SECRETARIAT, PERSONAS, SEES_PARTICIPATIONS, client_for
 from events.models import Convening, Participation
 from events.tests.factories import (
     ConveningFactory,
@@ -23,16 +24,6 @@ from organizations.tests.factories import OrganizationFactory
 from recommendations.tests.factories import EndorsementFactory, RecommendationFactory, SubItemFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
-
-PERSONAS = ["anonymous", "donor", "cso_member", "unverified_member", "secretariat"]
-OUTSIDE_SECRETARIAT = ["anonymous", "donor", "cso_member", "unverified_member"]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user.is_authenticated:
-        client.force_login(user)
-    return client
 
 
 def queries_for(client: Client, url: str) -> int:
@@ -130,15 +121,27 @@ def test_convening_list_counts_each_facet_with_the_other_filters() -> None:
 
 
 @pytest.mark.parametrize(
-    "query", ["year=abc", "kind=nonsense", "page=999999", "country=%22%3Cscript%3E", "year=99999999999999999999"]
+    ("query", "ignored", "listed"),
+    [
+        ("year=abc", ["Year"], ["Still here"]),
+        ("kind=nonsense", ["Kind"], ["Still here"]),
+        ("page=999999", [], ["Still here"]),
+        ("country=%22%3Cscript%3E", [], []),
+        ("year=99999999999999999999", ["Year"], ["Still here"]),
+    ],
 )
-def test_convening_list_survives_bad_input(query: str) -> None:
+def test_convening_list_survives_bad_input(query: str, ignored: list[str], listed: list[str]) -> None:
     ConveningFactory.create(title="Still here")
 
     response = Client().get(f"/convenings/?{query}")
 
+    html = response.content.decode()
     assert response.status_code == 200
-    assert "<script>" not in response.content.decode()
+    assert "<script>" not in html
+    assert [c.title for c in response.context["convenings"]] == listed
+    assert response.context["ignored"] == ignored
+    notice = f"could not be understood and were ignored: {', '.join(ignored)}."
+    assert (notice in html) is bool(ignored)
 
 
 @pytest.mark.parametrize("persona", OUTSIDE_SECRETARIAT, indirect=True)
@@ -246,16 +249,6 @@ def test_convening_page_sanitises_markdown() -> None:
     assert "<strong>bold</strong>" in html
 
 
-# persona → which participation visibilities it sees on the page
-SEES = {
-    "anonymous": {"public"},
-    "donor": {"public"},
-    "cso_member": {"public", "network"},
-    "unverified_member": {"public"},
-    "secretariat": {"public", "network", "confidential"},
-}
-
-
 @pytest.mark.parametrize("persona", PERSONAS, indirect=True)
 def test_convening_page_lists_participants_as_their_visibility_allows(persona, request) -> None:
     convening = ConveningFactory.create()
@@ -271,7 +264,7 @@ def test_convening_page_lists_participants_as_their_visibility_allows(persona, r
     html = client_for(persona).get(convening.get_absolute_url()).content.decode()
 
     shown = {visibility for visibility in ("public", "network", "confidential") if f"Org {visibility}" in html}
-    assert shown == SEES[name]
+    assert shown == SEES_PARTICIPATIONS[name]
 
 
 @pytest.mark.parametrize("persona", OUTSIDE_SECRETARIAT, indirect=True)

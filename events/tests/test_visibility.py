@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import SEES_PARTICIPATIONS
 from events.models import Convening, Participation
 from events.tests.factories import ConveningFactory, ParticipationFactory
 from recommendations.models import Recommendation
@@ -17,31 +18,21 @@ PUBLIC, NETWORK, CONFIDENTIAL = (
     Participation.Visibility.CONFIDENTIAL,
 )
 
-# persona → which participation visibilities it sees on a published convening
-SEES = {
-    "anonymous": {PUBLIC},
-    "donor": {PUBLIC},
-    "cso_member": {PUBLIC, NETWORK},
-    "unverified_member": {PUBLIC},
-    "secretariat": {PUBLIC, NETWORK, CONFIDENTIAL},
-}
 
-
-@pytest.mark.parametrize("persona", list(SEES), indirect=True)
+@pytest.mark.parametrize("persona", list(SEES_PARTICIPATIONS), indirect=True)
 @pytest.mark.parametrize("status", [Convening.Status.DRAFT, Convening.Status.PUBLISHED])
 @pytest.mark.parametrize("visibility", [PUBLIC, NETWORK, CONFIDENTIAL])
 def test_participation_visible_to_matrix(persona, status, visibility, request) -> None:
     participation = ParticipationFactory.create(convening__status=status, visibility=visibility)
     name = request.node.callspec.params["persona"]
-    is_staff = name == "secretariat"
-    expected = is_staff or (status == Convening.Status.PUBLISHED and visibility in SEES[name])
+    expected = name == "secretariat" or (status == Convening.Status.PUBLISHED and visibility in SEES_PARTICIPATIONS[name])
 
     visible = Participation.objects.visible_to(persona).filter(pk=participation.pk).exists()
 
     assert visible is expected
 
 
-@pytest.mark.parametrize("persona", list(SEES), indirect=True)
+@pytest.mark.parametrize("persona", list(SEES_PARTICIPATIONS), indirect=True)
 @pytest.mark.parametrize("status", [Convening.Status.DRAFT, Convening.Status.PUBLISHED])
 def test_convening_and_recommendations_visible_to_matrix(persona, status, request) -> None:
     recommendation = RecommendationFactory.create(convening__status=status)

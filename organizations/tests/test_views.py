@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from conftest import OUTSIDE_SECRETARIAT, PERSONAS, SEES_PARTICIPATIONS, client_for
 from events.models import Convening
 from events.tests.factories import ParticipationFactory
 from organizations.models import Organization
@@ -12,16 +13,6 @@ from organizations.tests.factories import OrganizationFactory
 from recommendations.tests.factories import EndorsementFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
-
-PERSONAS = ["anonymous", "donor", "cso_member", "unverified_member", "secretariat"]
-OUTSIDE_SECRETARIAT = ["anonymous", "donor", "cso_member", "unverified_member"]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user.is_authenticated:
-        client.force_login(user)
-    return client
 
 
 def names(response) -> list[str]:
@@ -61,13 +52,28 @@ def test_organization_list_never_lists_unverified_organizations_publicly(persona
     assert "Pending Org" not in names(response)
 
 
-@pytest.mark.parametrize("query", ["kind=bogus", "page=999999", "theme=%3Cscript%3E", "q=%22%5C%3A"])
-def test_organization_list_survives_bad_input(query: str) -> None:
-    OrganizationFactory.create()
+@pytest.mark.parametrize(
+    ("query", "ignored", "listed"),
+    [
+        ("kind=bogus", ["Kind"], ["Still listed"]),
+        ("kind=bogus&country=Kenya", ["Kind"], ["Still listed"]),
+        ("page=999999", [], ["Still listed"]),
+        ("theme=%3Cscript%3E", [], []),
+        ("q=%22%5C%3A", [], []),
+    ],
+)
+def test_organization_list_survives_bad_input(query: str, ignored: list[str], listed: list[str]) -> None:
+    OrganizationFactory.create(name="Still listed", country="Kenya")
 
     response = Client().get(f"/organizations/?{query}")
 
+    html = response.content.decode()
     assert response.status_code == 200
+    assert "<script>" not in html
+    assert names(response) == listed
+    assert response.context["ignored"] == ignored
+    notice = f"could not be understood and were ignored: {', '.join(ignored)}."
+    assert (notice in html) is bool(ignored)
 
 
 @pytest.mark.parametrize("count", [1, 20])
@@ -94,15 +100,6 @@ def test_organization_profile_shows_public_endorsements_and_participations() -> 
     assert "Open day" in html
 
 
-SEES = {
-    "anonymous": {"public"},
-    "donor": {"public"},
-    "cso_member": {"public", "network"},
-    "unverified_member": {"public"},
-    "secretariat": {"public", "network", "confidential"},
-}
-
-
 @pytest.mark.parametrize("persona", PERSONAS, indirect=True)
 def test_organization_profile_shows_participations_as_their_visibility_allows(persona, request) -> None:
     organization = OrganizationFactory.create()
@@ -118,7 +115,7 @@ def test_organization_profile_shows_participations_as_their_visibility_allows(pe
     html = client_for(persona).get(organization.get_absolute_url()).content.decode()
 
     shown = {v for v in ("public", "network", "confidential") if f"Day {v}" in html}
-    assert shown == SEES[name]
+    assert shown == SEES_PARTICIPATIONS[name]
     assert ("Day draft" in html) is (name == "secretariat")
 
 

@@ -10,19 +10,11 @@ from django.conf import settings
 from django.test import Client
 from openpyxl import load_workbook
 
+from conftest import OUTSIDE_SECRETARIAT, client_for
 from events.models import Convening
 from recommendations.tests.factories import EndorsementFactory, RecommendationFactory, SubItemFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
-
-OUTSIDE_SECRETARIAT = ["anonymous", "donor", "cso_member", "unverified_member"]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user.is_authenticated:
-        client.force_login(user)
-    return client
 
 
 def csv_rows(response) -> list[list[str]]:

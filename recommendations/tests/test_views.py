@@ -12,6 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from conftest import OUTSIDE_SECRETARIAT, client_for
 from events.models import Convening
 from events.tests.factories import ConveningFactory, ParagraphFactory
 from organizations.tests.factories import OrganizationFactory
@@ -27,8 +28,6 @@ from recommendations.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "donor", "cso_member", "unverified_member", "secretariat"]
-OUTSIDE_SECRETARIAT = ["anonymous", "donor", "cso_member", "unverified_member"]
 HOSTILE_QUERIES = [
     '"unbalanced quote',
     "colon: at: every: word:",
@@ -38,13 +37,6 @@ HOSTILE_QUERIES = [
     "or or -",
     "x" * 500,
 ]
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if user.is_authenticated:
-        client.force_login(user)
-    return client
 
 
 def listed(response) -> list[str]:
@@ -163,28 +155,33 @@ def test_recommendation_list_page_past_the_end_shows_the_last_page() -> None:
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "ignored", "rows"),
     [
-        "status=bogus",
-        "year=abc",
-        "year=-5",
-        "theme=no-such-theme",
-        "addressee=%00",
-        "convening=%F0%9F%92%A5",
-        "endorsed_by=nobody",
-        "sort=sideways",
-        "per_page=abc",
-        "page=abc",
-        "page=-1",
-        "country[]=x&theme=a&theme=b",
+        ("status=bogus", ["Status"], ["Still listed"]),
+        ("year=abc", ["Year"], ["Still listed"]),
+        ("year=-5", ["Year"], ["Still listed"]),
+        ("theme=no-such-theme", [], []),
+        ("addressee=%00", ["Addressed to"], ["Still listed"]),
+        ("convening=%F0%9F%92%A5", [], []),
+        ("endorsed_by=nobody", [], []),
+        ("sort=sideways", ["Sort by"], ["Still listed"]),
+        ("per_page=abc", [], ["Still listed"]),
+        ("page=abc", [], ["Still listed"]),
+        ("page=-1", [], ["Still listed"]),
+        ("country[]=x&theme=a&theme=b", [], []),
     ],
 )
-def test_recommendation_list_survives_unknown_filter_values(query: str) -> None:
-    RecommendationFactory.create()
+def test_recommendation_list_survives_unknown_filter_values(query: str, ignored: list[str], rows: list[str]) -> None:
+    RecommendationFactory.create(headline="Still listed")
 
     response = Client().get(f"/recommendations/?{query}")
 
+    html = response.content.decode()
     assert response.status_code == 200
+    assert listed(response) == rows
+    assert response.context["ignored"] == ignored
+    notice = f"could not be understood and were ignored: {', '.join(ignored)}."
+    assert (notice in html) is bool(ignored)
 
 
 @pytest.mark.parametrize("text", HOSTILE_QUERIES)
