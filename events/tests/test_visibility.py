@@ -25,7 +25,9 @@ PUBLIC, NETWORK, CONFIDENTIAL = (
 def test_participation_visible_to_matrix(persona, status, visibility, request) -> None:
     participation = ParticipationFactory.create(convening__status=status, visibility=visibility)
     name = request.node.callspec.params["persona"]
-    expected = name == "secretariat" or (status == Convening.Status.PUBLISHED and visibility in SEES_PARTICIPATIONS[name])
+    expected = name == "secretariat" or (
+        status == Convening.Status.PUBLISHED and visibility in SEES_PARTICIPATIONS[name]
+    )
 
     visible = Participation.objects.visible_to(persona).filter(pk=participation.pk).exists()
 
