@@ -65,7 +65,7 @@ class OrganizationDetailView(DetailView[Organization]):
         context = super().get_context_data(**kwargs)
         organization: Organization = self.object
         user = self.request.user
-        # Reverse relations keep this app from importing the apps above it (docs/architecture.md).
+        # Reverse relations keep this app independent of the apps above it (docs/architecture.md).
         endorsements = list(
             organization.endorsements.visible_to(user)
             .active()

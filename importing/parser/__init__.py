@@ -18,34 +18,14 @@ from __future__ import annotations
 from .dates import find_date
 from .footnotes import extract_footnotes
 from .lines import merge_marker_only, split_lines
-from .result import (
-    FootnoteAnchor,
-    ParsedFootnote,
-    ParsedParagraph,
-    ParsedRecommendation,
-    ParsedSession,
-    ParsedSubItem,
-    ParseResult,
-    Problem,
-)
+from .result import ParseResult, Problem
 from .segment import segment
 from .structure import build_result
 from .text import normalize_text
 from .title import read_title_block
 
-__all__ = [
-    "FootnoteAnchor",
-    "ParseResult",
-    "ParsedFootnote",
-    "ParsedParagraph",
-    "ParsedRecommendation",
-    "ParsedSession",
-    "ParsedSubItem",
-    "Problem",
-    "find_date",
-    "normalize_text",
-    "parse_summary",
-]
+# The result's parts (ParsedRecommendation, FootnoteAnchor...) are in .result.
+__all__ = ["ParseResult", "Problem", "find_date", "normalize_text", "parse_summary"]
 
 
 def parse_summary(text: str) -> ParseResult:

@@ -60,7 +60,7 @@ def _post(client, recommendation, **overrides):
     return client.post(_url(recommendation), {k: v for k, v in data.items() if v is not None})
 
 
-def test_status_update_create_records_and_returns_to_the_timeline(client, secretariat, recommendation) -> None:
+def test_status_update_record_page_records_and_returns_to_the_timeline(client, secretariat, recommendation) -> None:
     client.force_login(secretariat)
 
     response = _post(client, recommendation, evidence_file=SimpleUploadedFile("reply.pdf", PDF))
@@ -95,7 +95,7 @@ def test_status_update_create_records_and_returns_to_the_timeline(client, secret
     ],
     ids=["future", "before-convening", "ftp", "javascript", "too-large", "type", "mismatch", "due-before-convening"],
 )
-def test_status_update_create_refuses_bad_input_and_saves_nothing(
+def test_status_update_record_page_refuses_bad_input_and_saves_nothing(
     client, secretariat, recommendation, overrides, field, message
 ) -> None:
     client.force_login(secretariat)
@@ -112,7 +112,7 @@ def test_status_update_create_refuses_bad_input_and_saves_nothing(
 
 
 @pytest.mark.parametrize("persona", ["cso_member", "donor"], indirect=True)
-def test_status_update_create_is_a_404_for_everyone_but_the_secretariat(client, persona, recommendation) -> None:
+def test_status_update_record_page_is_a_404_for_everyone_but_the_secretariat(client, persona, recommendation) -> None:
     client.force_login(persona)
 
     response = _post(client, recommendation)
@@ -121,7 +121,7 @@ def test_status_update_create_is_a_404_for_everyone_but_the_secretariat(client, 
     assert StatusUpdate.objects.count() == 0
 
 
-def test_status_update_create_sends_anonymous_visitors_to_sign_in(client, recommendation) -> None:
+def test_status_update_record_page_sends_anonymous_visitors_to_sign_in(client, recommendation) -> None:
     response = _post(client, recommendation)
 
     assert response.status_code == 302
