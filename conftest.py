@@ -151,6 +151,13 @@ SEES_PARTICIPATIONS: dict[str, set[str]] = {
 }
 
 
+def assert_ignored_notice(response: Any, ignored: list[str]) -> None:
+    """A list page names the parameters it could not understand, by label, or says nothing."""
+    notice = f"could not be understood and were ignored: {', '.join(ignored)}."
+    assert response.context["ignored"] == ignored
+    assert (notice in response.content.decode()) is bool(ignored)
+
+
 def client_for(user: Any) -> Any:
     """A test client signed in as ``user`` (none for the anonymous persona)."""
     from django.test import Client

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from conftest import OUTSIDE_SECRETARIAT, PERSONAS, SEES_PARTICIPATIONS, client_for
+from conftest import OUTSIDE_SECRETARIAT, PERSONAS, SEES_PARTICIPATIONS, assert_ignored_notice, client_for
 from events.models import Convening, Participation
 from events.tests.factories import (
     ConveningFactory,
@@ -139,9 +139,7 @@ def test_convening_list_survives_bad_input(query: str, ignored: list[str], liste
     assert response.status_code == 200
     assert "<script>" not in html
     assert [c.title for c in response.context["convenings"]] == listed
-    assert response.context["ignored"] == ignored
-    notice = f"could not be understood and were ignored: {', '.join(ignored)}."
-    assert (notice in html) is bool(ignored)
+    assert_ignored_notice(response, ignored)
 
 
 @pytest.mark.parametrize("persona", OUTSIDE_SECRETARIAT, indirect=True)
