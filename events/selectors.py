@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 
 from gsx_portal.filtering import FacetOption
-from organizations.models import Organization
+from organizations.models import Organization, is_secretariat
 from recommendations.models import Endorsement, Recommendation, SubItem, Theme
 from recommendations.selectors import active_endorsement_count
 
@@ -101,9 +102,8 @@ def convening_detail(*, user: Any, slug: str) -> Convening:
     participations = (
         Participation.objects.visible_to(user).select_related("organization").order_by("role", "organization__name")
     )
-    next_steps = NextStep.objects.order_by("order", "pk").prefetch_related(
-        Prefetch("owners", queryset=Organization.objects.visible_to(user).order_by("name"))
-    )
+    # Owners are not prefetched here: the page names them through next_step_owners, the one rule.
+    next_steps = NextStep.objects.order_by("order", "pk")
     queryset = Convening.objects.visible_to(user).prefetch_related(
         "key_themes",
         Prefetch("recommendations", queryset=recommendations),
@@ -163,3 +163,72 @@ def home_figures(*, user: Any) -> HomeFigures:
         organizations=Organization.objects.verified().count(),
         endorsements=Endorsement.objects.active().filter(recommendation__in=recommendations.values("pk")).count(),
     )
+
+
+# --- Who may be named beside a convening -------------------------------------------------------
+# One rule for every page, PDF, export, dashboard, digest and e-mail that names an organization
+# next to a convening (a next step's owner, an addressee response's owner): the reader must be
+# able to see the organization (verified, unless the reader is the secretariat), and the
+# organization must not have taken part in that convening under a visibility the reader lacks.
+# Naming an owner would otherwise disclose a confidential or network-only participation.
+
+
+def hidden_participants(*, user: Any, convening_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(convening id, organization id) pairs whose participation the user may not see."""
+    if is_secretariat(user):
+        return set()
+    visible = Participation.objects.visible_to(user).values("pk")
+    return set(
+        Participation.objects.filter(convening_id__in=list(convening_ids))
+        .exclude(pk__in=visible)
+        .values_list("convening_id", "organization_id")
+    )
+
+
+def organization_nameable(
+    organization: Organization | None, *, convening_id: int, hidden: set[tuple[int, int]], user: Any
+) -> bool:
+    """May ``user`` see ``organization`` named beside this convening? ``hidden`` from hidden_participants."""
+    if organization is None:
+        return False
+    if is_secretariat(user):
+        return True
+    return organization.is_verified and (convening_id, organization.pk) not in hidden
+
+
+def next_step_owners(*, user: Any, steps: Iterable[NextStep]) -> dict[int, list[Organization]]:
+    """The owners of each next step that ``user`` may see named, by name; keyed by step id.
+
+    Every reader of next-step owners goes through here. Two queries, however many steps.
+    """
+    steps = list(steps)
+    owners: dict[int, list[Organization]] = {step.pk: [] for step in steps}
+    if not steps:
+        return owners
+    convening_of = {step.pk: step.convening_id for step in steps}
+    hidden = hidden_participants(user=user, convening_ids=set(convening_of.values()))
+    links = (
+        NextStep.owners.through.objects.filter(nextstep_id__in=list(convening_of))
+        .select_related("organization")
+        .order_by("organization__name", "organization_id")
+    )
+    for link in links:
+        if organization_nameable(
+            link.organization, convening_id=convening_of[link.nextstep_id], hidden=hidden, user=user
+        ):
+            owners[link.nextstep_id].append(link.organization)
+    return owners
+
+
+@dataclass
+class NamedNextStep:
+    """A next step with the owners its reader may see named."""
+
+    step: NextStep
+    owners: list[Organization]
+
+
+def next_steps_named(*, user: Any, steps: Iterable[NextStep]) -> list[NamedNextStep]:
+    steps = list(steps)
+    owners = next_step_owners(user=user, steps=steps)
+    return [NamedNextStep(step, owners[step.pk]) for step in steps]

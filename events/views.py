@@ -86,5 +86,6 @@ class ConveningDetailView(DetailView[Convening]):
             convenors=[p for p in participations if p.role in LEADING_ROLES],
             participants=participations,
             recommendations=list(convening.recommendations.all()),
+            next_steps=selectors.next_steps_named(user=self.request.user, steps=convening.next_steps.all()),
         )
         return context

@@ -8,10 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Convening, NextStep
+from events.selectors import next_step_owners
 from events.services import convening_content_changed
 from organizations.models import Membership, Organization
 from recommendations.models import Addressee, AddresseeResponse, Letter, Recommendation, Status, StatusUpdate, Theme
@@ -223,10 +225,11 @@ def _next_step_remind(*, next_step_id: int, when: str, marker: str, today: dt.da
         return 0
     setattr(follow_up, marker, step.due_date)
     follow_up.save(update_fields=[marker])
-    recipients = owner_addresses(organizations=list(step.owners.all()))
-    if not recipients:
-        return 0
-    context = {
+    owners = list(step.owners.order_by("name"))
+    # Co-owners are named in the body only as the public may see them named (the one rule, for an
+    # anonymous reader): a reminder is forwarded further than a page is read.
+    public_owners = next_step_owners(user=AnonymousUser(), steps=[step])[step.pk]
+    context: dict[str, Any] = {
         "step": step,
         "when": when,
         "overdue": when == "after",
@@ -235,13 +238,24 @@ def _next_step_remind(*, next_step_id: int, when: str, marker: str, today: dt.da
         "dashboard_url": settings.SITE_URL + reverse("tracking:convening_dashboard", args=[step.convening.slug]),
     }
     subject = render_to_string("tracking/email/next_step_reminder_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("tracking/email/next_step_reminder.txt", context),
-        to=recipients,
-    )
-    message.attach_alternative(render_to_string("tracking/email/next_step_reminder.html", context), "text/html")
-    message.send()
+    sent: set[str] = set()
+    messages = []
+    # One message per owner organization, addressed to that organization only: no owner learns
+    # another's addresses, and a hidden co-owner is never disclosed by a shared To: line.
+    for organization in owners:
+        recipients = [address for address in owner_addresses(organizations=[organization]) if address not in sent]
+        if not recipients:
+            continue
+        sent.update(recipients)
+        own = {**context, "organization": organization, "co_owners": [o for o in public_owners if o != organization]}
+        message = EmailMultiAlternatives(
+            subject=subject, body=render_to_string("tracking/email/next_step_reminder.txt", own), to=recipients
+        )
+        message.attach_alternative(render_to_string("tracking/email/next_step_reminder.html", own), "text/html")
+        messages.append(message)
+    if not messages:
+        return 0
+    get_connection().send_messages(messages)
     return 1
 
 
