@@ -202,8 +202,19 @@ EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", VAR_DIR / "evidence"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# --- E-mail: printed to the console unless EMAIL_BACKEND names a real one.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# --- E-mail: printed to the console unless EMAIL_BACKEND names a real one. With DEBUG off the
+# console would write password-reset links (working tokens) into the server's log, so an unset
+# EMAIL_BACKEND refuses to start, like a missing SECRET_KEY: here rather than only in a system
+# check, because gunicorn and the Celery worker (which sends reminders and digests) run no checks.
+# The check gsx.E001 (gsx_portal/checks.py) states the same rule to `check --deploy`, and gsx.W001
+# still flags a console backend chosen explicitly.
+EMAIL_BACKEND_EXPLICIT = bool(os.environ.get("EMAIL_BACKEND"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+if not DEBUG and not TESTING and not EMAIL_BACKEND_EXPLICIT:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND must be set when DEBUG is off (e.g. django.core.mail.backends.smtp.EmailBackend "
+        "with EMAIL_HOST): otherwise password-reset links are printed to the server's log."
+    )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

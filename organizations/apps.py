@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class OrganizationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "organizations"
+
+    def ready(self) -> None:
+        # Our configuration checks (gsx_portal is a settings package, not an app).
+        from gsx_portal import checks  # noqa: F401
