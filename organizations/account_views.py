@@ -255,7 +255,11 @@ def organizations_pending(request: HttpRequest) -> HttpResponse:
         )
         .order_by("created_at")
     )
-    return render(request, "organizations/organizations_pending.html", {"organizations": organizations})
+    # A registration that repeats a verified organization's name is offered for merging into it.
+    names = [o.name.lower() for o in organizations]
+    verified = {o.name.lower(): o for o in Organization.objects.verified() if o.name.lower() in names}
+    rows = [(organization, verified.get(organization.name.lower())) for organization in organizations]
+    return render(request, "organizations/organizations_pending.html", {"rows": rows})
 
 
 @require_POST
@@ -269,4 +273,21 @@ def organization_verify(request: HttpRequest, slug: str) -> HttpResponseBase:
         messages.error(request, str(error))
     else:
         messages.success(request, _("%(name)s is verified.") % {"name": organization.name})
+    return redirect("organizations_pending")
+
+
+@require_POST
+def organization_merge(request: HttpRequest, slug: str) -> HttpResponseBase:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("organizations_pending"))
+    duplicate = get_object_or_404(Organization.objects.verifiable_by(request.user), slug=slug)
+    into = Organization.objects.verified().filter(name__iexact=duplicate.name).first()
+    if into is None:
+        raise Http404
+    try:
+        services.organization_merge(duplicate=duplicate, into=into, by=request.user)
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The registration is merged into %(name)s.") % {"name": into.name})
     return redirect("organizations_pending")

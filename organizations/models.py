@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -80,7 +81,9 @@ class Organization(models.Model):
     # from the very actors whose space-shrinking the network discusses.
     NETWORK_KINDS = (Kind.CSO, Kind.ACADEMIC)
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    # Unique among verified organizations only: a registration may repeat an unlisted one's name
+    # without being told it exists (the secretariat merges such duplicates).
+    name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CSO)
@@ -101,6 +104,11 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), condition=Q(verified_at__isnull=False), name="organization_unique_verified_name"
+            ),
+        ]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
 

@@ -81,23 +81,30 @@ def user_signup(
     title: str = "",
     new_organization: OrganizationRequest | None = None,
     join_organization: Organization | None = None,
-) -> User:
+) -> User | None:
     """An inactive account, its organization request, and the confirmation e-mail.
 
-    The account stays inactive (it cannot log in) until the link in the e-mail is followed.
+    The account stays inactive (it cannot log in) until the link in the e-mail is followed. An
+    address already in use gets no new account, and the answer is the same ("check your e-mail"):
+    the address's owner is told by e-mail instead, so sign-up cannot be used to find out who has
+    an account. Returns None then.
     """
     if (new_organization is None) == (join_organization is None):
         raise AccountError(_("Either request a new organization or ask to join an existing one."))
     email = email.strip().lower()
-    if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
-        raise AccountError(_("An account with this e-mail address already exists. Log in or reset your password."))
     user = User(username=email, email=email, first_name=first_name, last_name=last_name, is_active=False)
+    # Hashed on both paths, so the time taken does not tell an address in use from a new one.
     user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:  # the same address submitted twice at once
-        raise AccountError(_("An account with this e-mail address already exists.")) from exc
+    existing = _user_with_address(email)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # the same address submitted twice at once
+            existing = _user_with_address(email)
+    if existing is not None:
+        signup_existing_account_notify(user=existing)
+        return None
     if new_organization is not None:
         organization_request(user=user, request=new_organization, title=title)
     else:
@@ -105,6 +112,29 @@ def user_signup(
         membership_request(user=user, organization=join_organization, title=title)
     signup_confirmation_send(user=user)
     return user
+
+
+def _user_with_address(email: str) -> User | None:
+    return (User.objects.filter(username__iexact=email) | User.objects.filter(email__iexact=email)).first()
+
+
+def signup_existing_account_notify(*, user: User) -> None:
+    """Someone signed up with the address of an existing account: tell its owner, not the form.
+
+    A never-confirmed account simply gets a fresh confirmation link.
+    """
+    if not user.is_active and user.last_login is None:
+        signup_confirmation_send(user=user)
+        return
+    _send(
+        to=[user.email or user.username],
+        template="signup_existing_account",
+        context={
+            "user": user,
+            "login_url": settings.SITE_URL + reverse("login"),
+            "reset_url": settings.SITE_URL + reverse("password_reset"),
+        },
+    )
 
 
 def signup_confirmation_send(*, user: User) -> None:
@@ -140,7 +170,10 @@ def organization_request(*, user: User, request: OrganizationRequest, title: str
     and until it is verified nobody can endorse for it.
     """
     name = " ".join(request.name.split())
-    if Organization.objects.filter(name__iexact=name).exists():
+    # Only a verified (listed) organization is named as already registered. An unlisted one of the
+    # same name is not disclosed: a second registration is made, and the secretariat, which sees
+    # both on the pending list, merges them.
+    if Organization.objects.verified().filter(name__iexact=name).exists():
         raise AccountError(_("An organization of this name is already registered: ask to join it instead."))
     organization = Organization(
         name=name,
@@ -228,6 +261,8 @@ def organization_verify(*, organization: Organization, by: Any) -> Organization:
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.verified_at is not None:
         raise AccountError(_("This organization is already verified."))
+    if Organization.objects.verified().filter(name__iexact=organization.name).exists():
+        raise AccountError(_("A verified organization of this name exists: merge this registration into it instead."))
     organization.verified_at = timezone.now()
     organization.verified_by = by
     organization._history_user = by  # type: ignore[attr-defined]  # simple-history reads it
@@ -240,6 +275,27 @@ def organization_verify(*, organization: Organization, by: Any) -> Organization:
     )
     _send(to=admins, template="organization_verified", context={"organization": organization})
     return organization
+
+
+@transaction.atomic
+def organization_merge(*, duplicate: Organization, into: Organization, by: Any) -> Organization:
+    """Fold an unverified registration into the verified organization of the same name.
+
+    Its people become *pending* requests to join: the verified organization's admins decide, so
+    registering a duplicate never makes anyone a member of the real one.
+    """
+    duplicate = Organization.objects.select_for_update().get(pk=duplicate.pk)
+    if duplicate.verified_at is not None or into.verified_at is None or duplicate.pk == into.pk:
+        raise AccountError(_("Only an unverified registration can be merged into a verified organization."))
+    if duplicate.participations.exists() or duplicate.next_steps.exists() or duplicate.followed_responses.exists():
+        raise AccountError(_("This registration is already used in convenings: merge it in the admin."))
+    for membership in duplicate.memberships.select_related("user"):
+        if membership.state == Membership.State.REJECTED:
+            continue
+        membership_request(user=membership.user, organization=into, title=membership.title)
+    duplicate._history_user = by  # type: ignore[attr-defined]  # simple-history reads it
+    duplicate.delete()
+    return into
 
 
 def membership_visit(*, membership: Membership) -> dt.datetime | None:

@@ -22,4 +22,5 @@ urlpatterns = [
     path("memberships/<int:pk>/role/", views.membership_role, name="membership_role"),
     path("secretariat/organizations/", views.organizations_pending, name="organizations_pending"),
     path("secretariat/organizations/<slug:slug>/verify/", views.organization_verify, name="organization_verify"),
+    path("secretariat/organizations/<slug:slug>/merge/", views.organization_merge, name="organization_merge"),
 ]
