@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "simple_history",
     "nested_admin",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "organizations",
     "events",
     "recommendations",
@@ -78,6 +81,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A second factor (TOTP) for staff and for anyone who set one up (organizations/second_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "organizations.second_factor.SecondFactorMiddleware",
+    "organizations.session_limits.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -177,6 +184,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # a page in the site's layout, status 429
+OTP_TOTP_ISSUER = "GSX Portal"
+# Sessions: everyone's lasts at most two weeks from log-in; staff's ends after 30 idle minutes
+# (organizations/session_limits.py).
+SESSION_MAX_AGE = 14 * 24 * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
+STAFF_IDLE_TIMEOUT = 30 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

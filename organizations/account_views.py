@@ -18,11 +18,13 @@ from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from . import services
 from .forms import AccountForm, MembershipRoleForm, OrganizationChoiceForm, ResendConfirmationForm
 from .models import Membership, Organization, is_secretariat
+from .second_factor import has_second_factor
 
 CONFIRM_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -63,6 +65,7 @@ def _user_from_uid(uidb64: str) -> User | None:
         return None
 
 
+@never_cache  # shows the address being confirmed
 def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """GET shows a button, POST confirms: mail scanners that fetch links must not activate accounts."""
     user = _user_from_uid(uidb64)
@@ -142,6 +145,9 @@ def organization_choose(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Admins see their members' e-mail addresses here: "Cache-Control: private, no-store" (never_cache),
+# so no shared proxy or browser cache keeps a copy.
+@never_cache
 @login_required
 def my_organization(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_object_or_404(
@@ -174,6 +180,7 @@ def my_organization(request: HttpRequest, slug: str) -> HttpResponse:
             "pending_members": [m for m in members if m.state == Membership.State.PENDING],
             "roles": Membership.Role.choices,
             "previous_visit": previous_visit,
+            "has_second_factor": is_admin and has_second_factor(request.user),
         },
     )
 
@@ -238,6 +245,7 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponseBase:
 # --- Secretariat: verification ---------------------------------------------------------------
 
 
+@never_cache  # requesters' e-mail addresses
 def organizations_pending(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

@@ -8,3 +8,6 @@ class OrganizationsConfig(AppConfig):
     def ready(self) -> None:
         # Our configuration checks (gsx_portal is a settings package, not an app).
         from gsx_portal import checks  # noqa: F401
+
+        # Connect the log-in signals: who must pass a second factor, and when the session began.
+        from . import second_factor, session_limits  # noqa: F401

@@ -23,8 +23,15 @@ if TYPE_CHECKING:
 
 
 def is_secretariat(user: Any) -> bool:
-    """Secretariat staff see everything: drafts, confidential participants, unnamed endorsers."""
-    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+    """Secretariat staff see everything: drafts, confidential participants, unnamed endorsers.
+
+    A request's user counts only once its session passed the second factor (django-otp puts
+    ``is_verified`` on request users); a user loaded outside a request (tasks, stand-ins) has none.
+    """
+    if not (user is not None and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    verified = getattr(user, "is_verified", None)
+    return bool(verified()) if callable(verified) else True
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):

@@ -7,12 +7,16 @@ Django's own authentication views keep their usual, un-namespaced names (``login
 from django.urls import include, path
 
 from . import account_views as views
+from . import second_factor_views
 
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/signup/done/", views.signup_done, name="signup_done"),
     path("accounts/signup/resend/", views.signup_resend, name="signup_resend"),
     path("accounts/confirm/<uidb64>/<token>/", views.signup_confirm, name="signup_confirm"),
+    path("accounts/second-factor/", second_factor_views.second_factor_verify, name="second_factor_verify"),
+    path("accounts/second-factor/setup/", second_factor_views.second_factor_setup, name="second_factor_setup"),
+    path("accounts/second-factor/setup/qr.svg", second_factor_views.second_factor_qr, name="second_factor_qr"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/organization/", views.organization_choose, name="organization_choose"),
     path("my-organization/", views.my_organization_index, name="my_organization_index"),

@@ -37,6 +37,9 @@ REMIND_BEFORE_DAYS = 7
 # reminders on must not flood owners about deadlines missed years ago.
 REMIND_AFTER_WINDOW_DAYS = 30
 UNSUBSCRIBE_SALT = "tracking.digest.unsubscribe"
+# An unsubscribe link works this long after its digest was sent (a link in an old mail that leaked
+# must not stay a handle on someone's account forever); later ones ask the reader to sign in.
+UNSUBSCRIBE_MAX_AGE = dt.timedelta(days=60)
 
 
 # --- Status updates and the derived status -----------------------------------------------------
@@ -92,6 +95,7 @@ def status_update_record(
     date: dt.date,
     source: str,
     note: str = "",
+    internal_note: str = "",
     public_reason: str = "",
     evidence_url: str = "",
     evidence_file: UploadedFile | None = None,
@@ -116,6 +120,7 @@ def status_update_record(
         status=Status(status),
         source=source,
         note=note,
+        internal_note=internal_note,
         public_reason=public_reason,
         evidence_url=evidence_url,
         created_by=user if user is not None and user.is_authenticated else None,
@@ -277,7 +282,7 @@ def unsubscribe_token(*, user: Any) -> str:
 
 def unsubscribe_user_from_token(*, token: str) -> Any:
     """The user a token was made for; ``signing.BadSignature`` for anything tampered with."""
-    payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    payload = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
     if not isinstance(payload, dict) or "user" not in payload:
         raise signing.BadSignature("no user in the token")
     return get_user_model().objects.get(pk=payload["user"])
