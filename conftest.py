@@ -374,3 +374,12 @@ def admin_user(admin_user: User) -> User:
     """pytest-django's superuser, with the second factor every staff account owns."""
     totp_device_for(admin_user)
     return admin_user
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Rate-limit counters (log-in, password reset) live in the cache: each test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

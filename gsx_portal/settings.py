@@ -183,6 +183,12 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address: with TRUSTED_PROXY_COUNT
+# (how many proxies of ours append to X-Forwarded-For; 1 for one nginx) the client's own address
+# is taken from that header, for axes and for every other limit (organizations/throttling.py).
+# Unset: REMOTE_ADDR only, so a client cannot forge its address with the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "organizations.throttling.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # a page in the site's layout, status 429
 OTP_TOTP_ISSUER = "GSX Portal"
 # Sessions: everyone's lasts at most two weeks from log-in; staff's ends after 30 idle minutes

@@ -9,5 +9,6 @@ class OrganizationsConfig(AppConfig):
         # Our configuration checks (gsx_portal is a settings package, not an app).
         from gsx_portal import checks  # noqa: F401
 
-        # Connect the log-in signals: who must pass a second factor, and when the session began.
-        from . import second_factor, session_limits  # noqa: F401
+        # Connect the log-in signals: who must pass a second factor, when the session
+        # began, and failed log-ins per username.
+        from . import second_factor, session_limits, throttling  # noqa: F401

@@ -7,7 +7,7 @@ Django's own authentication views keep their usual, un-namespaced names (``login
 from django.urls import include, path
 
 from . import account_views as views
-from . import second_factor_views
+from . import second_factor_views, throttling
 
 urlpatterns = [
     path("accounts/signup/", views.signup, name="signup"),
@@ -17,6 +17,9 @@ urlpatterns = [
     path("accounts/second-factor/", second_factor_views.second_factor_verify, name="second_factor_verify"),
     path("accounts/second-factor/setup/", second_factor_views.second_factor_setup, name="second_factor_setup"),
     path("accounts/second-factor/setup/qr.svg", second_factor_views.second_factor_qr, name="second_factor_qr"),
+    # Django's own views, throttled (organizations/throttling.py); the rest of auth.urls as it is.
+    path("accounts/login/", throttling.ThrottledLoginView.as_view(), name="login"),
+    path("accounts/password_reset/", throttling.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/organization/", views.organization_choose, name="organization_choose"),
     path("my-organization/", views.my_organization_index, name="my_organization_index"),
