@@ -202,3 +202,29 @@ def is_network_member(user: Any) -> bool:
         cached = Membership.objects.network_of(user).exists()
         user._gsx_is_network_member = cached
     return bool(cached)
+
+
+class ConfidentialAccess(models.Model):
+    """One opening, by staff, of a page or export that contains confidential participations.
+
+    Written by the code, never by hand: the admin lists it read-only and the model has only the
+    "view" permission, so nobody can edit or delete a row through the site. The username is copied
+    so a row still says who it was after the account is gone.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("user")
+    )
+    username = models.CharField(_("username"), max_length=150)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    what = models.CharField(_("what"), max_length=300)
+    path = models.CharField(_("address"), max_length=500)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        default_permissions = ("view",)
+        verbose_name = _("confidential data access")
+        verbose_name_plural = _("confidential data accesses")
+
+    def __str__(self) -> str:
+        return f"{self.username} · {self.what}"

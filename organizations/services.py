@@ -22,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .models import Membership, Organization
+from .models import ConfidentialAccess, Membership, Organization
 
 
 class AccountError(Exception):
@@ -308,3 +308,17 @@ def membership_visit(*, membership: Membership) -> dt.datetime | None:
     Membership.objects.filter(pk=membership.pk).update(last_visited_at=now)
     membership.last_visited_at = now
     return previous
+
+
+def confidential_access_record(*, request: Any, what: str) -> ConfidentialAccess | None:
+    """Note that staff opened a page or export containing confidential participations.
+
+    Callers call it only when what they return does contain one; anyone but staff is not noted
+    (they are never shown one).
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_staff:
+        return None
+    return ConfidentialAccess.objects.create(
+        user=user, username=user.get_username(), what=what[:300], path=request.get_full_path()[:500]
+    )
