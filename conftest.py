@@ -19,6 +19,7 @@ by this: it goes through the second-factor page.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -215,17 +216,7 @@ def celery_worker_process(transactional_db: None, settings: Any) -> Iterator[sub
     The test database name is only known once pytest-django has created it, so it is passed to
     the worker through DATABASE_URL. Tests using it need committed data: transactional_db.
     """
-    from django.db import connection
-
-    broker = os.environ["CELERY_BROKER_URL"]
-    db = connection.settings_dict
-    db_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    if db.get("PASSWORD"):
-        db_url = (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        )
-    env = {**os.environ, "DATABASE_URL": db_url, "CELERY_BROKER_URL": broker, "DEBUG": "1"}
-    env.pop("PYTEST_VERSION", None)
+    env = celery_worker_env()
     # Start from an empty queue so a message left by another test cannot satisfy this one.
     subprocess.run(
         [sys.executable, "-m", "celery", "-A", "gsx_portal", "purge", "-f", "-Q", "celery,pdf"],
@@ -234,6 +225,27 @@ def celery_worker_process(transactional_db: None, settings: Any) -> Iterator[sub
         capture_output=True,
         check=False,
     )
+    worker = start_celery_worker(env)
+    try:
+        yield worker
+    finally:
+        stop_celery_worker(worker)
+
+
+def celery_worker_env() -> dict[str, str]:
+    from django.db import connection
+
+    broker = os.environ["CELERY_BROKER_URL"]
+    db = connection.settings_dict
+    credentials = f"{db['USER']}:{db['PASSWORD']}" if db.get("PASSWORD") else f"{db['USER']}"
+    db_url = f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": db_url, "CELERY_BROKER_URL": broker, "DEBUG": "1"}
+    env.pop("PYTEST_VERSION", None)
+    return env
+
+
+def start_celery_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """A worker (no beat) in a process group of its own, so a test can kill it whole (killpg)."""
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -258,16 +270,21 @@ def celery_worker_process(transactional_db: None, settings: Any) -> Iterator[sub
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     _wait_for_worker(env)
+    return worker
+
+
+def stop_celery_worker(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is not None:
+        return
+    worker.terminate()
     try:
-        yield worker
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=20)
 
 
 def _wait_for_worker(env: dict[str, str], timeout: float = 60) -> None:
