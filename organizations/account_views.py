@@ -7,12 +7,12 @@ axes throttles them through the authentication backend.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_str
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import selectors, services
 from .forms import AccountForm, MembershipRoleForm, OrganizationChoiceForm, ResendConfirmationForm
 from .models import Membership, Organization, is_secretariat
 from .second_factor import has_second_factor
@@ -299,3 +299,34 @@ def organization_merge(request: HttpRequest, slug: str) -> HttpResponseBase:
     else:
         messages.success(request, _("The registration is merged into %(name)s.") % {"name": into.name})
     return redirect("organizations_pending")
+
+
+# --- The person's own data --------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Download what the portal holds about you, or delete your account (POST, with your password)."""
+    user = _signed_in(request)
+    if request.method == "POST":
+        if not user.check_password(request.POST.get("password", "")):
+            messages.error(request, _("That is not your password: the account is not deleted."))
+            return render(request, "organizations/my_data.html", status=400)
+        try:
+            services.account_delete(user=user)
+        except services.AccountError as error:
+            messages.error(request, str(error))
+            return render(request, "organizations/my_data.html", status=400)
+        logout(request)
+        messages.success(request, _("Your account is deleted. Endorsements you made stay with your organization."))
+        return redirect("home")
+    return render(request, "organizations/my_data.html")
+
+
+@never_cache
+@login_required
+def my_data_download(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(selectors.account_data(user=_signed_in(request)), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="gsx-portal-my-data.json"'
+    return response

@@ -322,3 +322,44 @@ def confidential_access_record(*, request: Any, what: str) -> ConfidentialAccess
     return ConfidentialAccess.objects.create(
         user=user, username=user.get_username(), what=what[:300], path=request.get_full_path()[:500]
     )
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete a person's account. What they did for an organization stays the organization's.
+
+    Endorsements and signatures remain, attributed to the organization, without the person: no
+    signatory name, title or link to the account. History keeps the fact, not the person: every
+    historical row that names them (who made a change, who endorsed, their job title, the
+    signatory name copied into endorsement versions) is cleared, then the account, its
+    memberships, follows, devices and sessions go.
+    """
+    if user.is_staff:
+        raise AccountError(_("Secretariat accounts are closed by the secretariat, not deleted from here."))
+    from django.apps import apps
+
+    endorsements = user.endorsements  # recommendations.Endorsement, by its reverse relation
+    Endorsement = endorsements.model
+    endorsement_ids = list(endorsements.values_list("pk", flat=True))
+    # update(), not save(): a new history row would copy the name once more.
+    endorsements.update(endorsed_by=None, signatory_name="", signatory_title="")
+    pk, email, username = user.pk, user.email, user.get_username()
+    # Other sessions of the account stop working with it: they name a user that no longer exists.
+    user.delete()
+    # After the delete: its cascades (memberships, follows) wrote history rows naming the person
+    # too. Foreign keys are checked at commit, so the rows can still be cleared here.
+    Endorsement.history.filter(id__in=endorsement_ids).update(signatory_name="", signatory_title="")
+    Membership.history.filter(user_id=pk).update(title="")
+    if email:
+        Organization.objects.filter(contact_email__iexact=email).update(contact_email="")
+        Organization.history.filter(contact_email__iexact=email).update(contact_email="")
+    for model in apps.get_models():
+        if not hasattr(model, "history_user_id"):
+            continue
+        for field in model._meta.fields:
+            if field.is_relation and field.related_model is User and field.null:
+                model._default_manager.filter(**{field.attname: pk}).update(**{field.attname: None})
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for log in (AccessAttempt, AccessFailureLog, AccessLog):
+        log.objects.filter(username=username).delete()

@@ -20,6 +20,8 @@ urlpatterns = [
     # Django's own views, throttled (organizations/throttling.py); the rest of auth.urls as it is.
     path("accounts/login/", throttling.ThrottledLoginView.as_view(), name="login"),
     path("accounts/password_reset/", throttling.ThrottledPasswordResetView.as_view(), name="password_reset"),
+    path("accounts/my-data/", views.my_data, name="my_data"),
+    path("accounts/my-data/download/", views.my_data_download, name="my_data_download"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/organization/", views.organization_choose, name="organization_choose"),
     path("my-organization/", views.my_organization_index, name="my_organization_index"),
