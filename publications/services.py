@@ -136,12 +136,7 @@ def document_reset(*, document_id: int) -> None:
 
 def document_enqueue(*, document_id: int) -> bool:
     """Send the render message, once: the UPDATE that stamps ``enqueued_at`` is the claim."""
-    claimed = RenderedDocument.objects.filter(
-        pk=document_id, state=RenderedDocument.State.PENDING, enqueued_at__isnull=True
-    ).update(enqueued_at=timezone.now())
-    if not claimed:
-        return False
-    return _send(document_id=document_id)
+    return _claim_and_send(document_id=document_id, enqueued_at__isnull=True)
 
 
 def document_resend(*, document_id: int, sent_at: dt.datetime | None) -> bool:
@@ -150,9 +145,13 @@ def document_resend(*, document_id: int, sent_at: dt.datetime | None) -> bool:
     Compare-and-set on ``enqueued_at``: of many requests or workers that saw the same stale row,
     only the one whose UPDATE still finds that time sends it.
     """
-    claimed = RenderedDocument.objects.filter(
-        pk=document_id, state=RenderedDocument.State.PENDING, enqueued_at=sent_at
-    ).update(enqueued_at=timezone.now())
+    return _claim_and_send(document_id=document_id, enqueued_at=sent_at)
+
+
+def _claim_and_send(*, document_id: int, **seen: Any) -> bool:
+    claimed = RenderedDocument.objects.filter(pk=document_id, state=RenderedDocument.State.PENDING, **seen).update(
+        enqueued_at=timezone.now()
+    )
     if not claimed:
         return False
     return _send(document_id=document_id)
