@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -54,20 +52,6 @@ def test_pages_without_confidential_participations_and_other_readers_are_not_log
     member.get(confidential.convening.get_absolute_url())
 
     assert ConfidentialAccess.objects.count() == 0
-
-
-def test_staff_download_of_a_secretariat_summary_is_logged(
-    client: Client, secretariat: User, confidential: Participation, django_capture_on_commit_callbacks: Any
-) -> None:
-    client.force_login(secretariat)
-    url = reverse("publications:convening_summary", args=[confidential.convening.slug])
-    with django_capture_on_commit_callbacks(execute=True):
-        preparing = client.get(url)
-
-    served = client.get(url)
-
-    assert (preparing.status_code, served.status_code) == (202, 200)
-    assert list(ConfidentialAccess.objects.values_list("what", flat=True)) == ["summary PDF: Closed roundtable"]
 
 
 def test_staff_cannot_add_change_or_delete_the_log(
