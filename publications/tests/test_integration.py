@@ -193,6 +193,7 @@ def test_worker_killed_whole_mid_render_is_recovered_by_a_new_worker_without_bea
     finally:
         stop_celery_worker(replacement)
 
+    print(f"PDF received {elapsed:.1f} s after the whole worker was killed")  # the figure, for -s
     assert status == 200, f"no PDF {elapsed:.0f} s after the worker was killed"
     assert pdf_pages(content) == RenderedDocument.objects.get().pages
     assert elapsed < services.RENDER_TIME_LIMIT_SECONDS + 30
