@@ -2,12 +2,24 @@
 
 Personas (as in healthchecks' tests): ``anonymous``; ``donor`` (approved member of a verified donor
 organization); ``cso_member`` (approved member of a verified CSO); ``unverified_member`` (member
-of a CSO the secretariat has not verified yet); ``secretariat`` (staff in the Secretariat group).
+of a CSO the secretariat has not verified yet); ``secretariat`` (staff in the Secretariat group,
+owning a confirmed TOTP device).
+
+Second factor: staff must pass TOTP before any page (organizations/second_factor.py). So that
+tests keep logging staff in with ``client.force_login(user)``, the autouse fixture
+``force_login_passes_second_factor`` makes ``Client.force_login`` also verify the session with the
+user's confirmed device, exactly as ``django_otp.login`` does after a real code (``login_verified``
+below is that helper); a user without a device (``staff_without_second_factor`` or any
+``UserFactory(is_staff=True)``) stays unverified and is refused, as in real life. Give a staff user
+of your own a device with ``totp_device_for(user)``; compute a current code with ``totp_code``.
+A real password log-in (``client.post("/accounts/login/", ...)`` or a browser) is never verified
+by this: it goes through the second-factor page.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -71,7 +83,66 @@ def secretariat(db: None) -> User:
 
     user = UserFactory.create(username="staff", is_staff=True)
     user.groups.add(secretariat_group())
+    totp_device_for(user)
     return user
+
+
+@pytest.fixture
+def staff_without_second_factor(db: None) -> User:
+    """Staff in the Secretariat group who never set up a second factor."""
+    from organizations.tests.factories import UserFactory
+
+    user = UserFactory.create(username="staff-no-otp", is_staff=True)
+    user.groups.add(secretariat_group())
+    return user
+
+
+def totp_device_for(user: Any) -> Any:
+    """A confirmed TOTP device for ``user`` (what the set-up page leaves behind)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def totp_code(device: Any, *, at: float | None = None) -> str:
+    """The code the user's authenticator app shows now, computed from the device's key."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
+    if at is not None:
+        totp.time = at
+    return f"{totp.token():0{device.digits}d}"
+
+
+def _django_force_login() -> Any:
+    from django.test import Client
+
+    return Client.force_login
+
+
+_DJANGO_FORCE_LOGIN = _django_force_login()
+
+
+def login_verified(client: Any, user: Any, backend: str | None = None) -> None:
+    """Log ``client`` in as ``user`` and, if the user owns a confirmed device, mark the session
+    verified with it, as ``django_otp.login`` does once a real code was accepted."""
+    from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+
+    _DJANGO_FORCE_LOGIN(client, user, backend)
+    device = next(iter(devices_for_user(user, confirmed=True)), None)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``Client.force_login`` becomes ``login_verified`` (see the module's docstring)."""
+    from django.test import Client
+
+    monkeypatch.setattr(Client, "force_login", login_verified)
 
 
 def secretariat_group() -> Group:
@@ -213,17 +284,7 @@ def celery_worker_process(transactional_db: None, settings: Any) -> Iterator[sub
     The test database name is only known once pytest-django has created it, so it is passed to
     the worker through DATABASE_URL. Tests using it need committed data: transactional_db.
     """
-    from django.db import connection
-
-    broker = os.environ["CELERY_BROKER_URL"]
-    db = connection.settings_dict
-    db_url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    if db.get("PASSWORD"):
-        db_url = (
-            f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-        )
-    env = {**os.environ, "DATABASE_URL": db_url, "CELERY_BROKER_URL": broker, "DEBUG": "1"}
-    env.pop("PYTEST_VERSION", None)
+    env = celery_worker_env()
     # Start from an empty queue so a message left by another test cannot satisfy this one.
     subprocess.run(
         [sys.executable, "-m", "celery", "-A", "gsx_portal", "purge", "-f", "-Q", "celery,pdf"],
@@ -232,6 +293,27 @@ def celery_worker_process(transactional_db: None, settings: Any) -> Iterator[sub
         capture_output=True,
         check=False,
     )
+    worker = start_celery_worker(env)
+    try:
+        yield worker
+    finally:
+        stop_celery_worker(worker)
+
+
+def celery_worker_env() -> dict[str, str]:
+    from django.db import connection
+
+    broker = os.environ["CELERY_BROKER_URL"]
+    db = connection.settings_dict
+    credentials = f"{db['USER']}:{db['PASSWORD']}" if db.get("PASSWORD") else f"{db['USER']}"
+    db_url = f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": db_url, "CELERY_BROKER_URL": broker, "DEBUG": "1"}
+    env.pop("PYTEST_VERSION", None)
+    return env
+
+
+def start_celery_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """A worker (no beat) in a process group of its own, so a test can kill it whole (killpg)."""
     worker = subprocess.Popen(
         [
             sys.executable,
@@ -256,16 +338,21 @@ def celery_worker_process(transactional_db: None, settings: Any) -> Iterator[sub
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     _wait_for_worker(env)
+    return worker
+
+
+def stop_celery_worker(worker: subprocess.Popen[bytes]) -> None:
+    if worker.poll() is not None:
+        return
+    worker.terminate()
     try:
-        yield worker
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(timeout=20)
 
 
 def _wait_for_worker(env: dict[str, str], timeout: float = 60) -> None:
@@ -365,3 +452,19 @@ def screenshot(page: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def admin_user(admin_user: User) -> User:
+    """pytest-django's superuser, with the second factor every staff account owns."""
+    totp_device_for(admin_user)
+    return admin_user
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Rate-limit counters (log-in, password reset) live in the cache: each test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

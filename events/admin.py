@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from organizations.services import confidential_access_record
 from recommendations.models import Recommendation, SubItem
 
 from .models import Convening, Footnote, KeyTheme, NextStep, Paragraph, Participation, Session
@@ -118,6 +119,15 @@ class ConveningAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
 
             convening_content_changed(convening_id=form.instance.pk)
 
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        confidential = Participation.objects.filter(
+            convening_id=int(object_id) if object_id.isdigit() else 0, visibility=Participation.Visibility.CONFIDENTIAL
+        )
+        if confidential.exists():
+            confidential_access_record(request=request, what=f"convening in the admin (#{object_id})")
+        return response
+
     @admin.action(description=_("Publish selected convenings"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Convening]) -> None:
         from .services import convening_publish
@@ -135,6 +145,22 @@ class ParticipationAdmin(SimpleHistoryAdmin):
     list_filter = ["visibility", "role", "convening"]
     search_fields = ["organization__name", "convening__title"]
     autocomplete_fields = ["organization", "convening"]
+
+    # Pages that show a confidential participation are written to the access log.
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        shown = list(changelist.result_list) if changelist is not None else []
+        if any(p.visibility == Participation.Visibility.CONFIDENTIAL for p in shown):
+            confidential_access_record(request=request, what="participations in the admin")
+        return response
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        participation = Participation.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if participation is not None and participation.visibility == Participation.Visibility.CONFIDENTIAL:
+            confidential_access_record(request=request, what=f"participation in the admin: {participation}")
+        return response
 
 
 @admin.register(NextStep)

@@ -7,6 +7,7 @@ page's figures) are in recommendations.selectors, which builds on events.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -14,9 +15,10 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 
 from gsx_portal.filtering import FacetCounts, FacetOption, facet_count, facet_options
+from organizations.models import Organization, is_secretariat
 
 from .filters import ConveningFilter
-from .models import Convening, Paragraph, Session
+from .models import Convening, NextStep, Paragraph, Participation, Session
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -98,3 +100,78 @@ def summary_sections(convening: Convening) -> list[SummarySection]:
         if by_session.get(session.pk) or session.title
     ]
     return sections
+
+
+# --- Who may be named beside a convening -------------------------------------------------------
+# One rule for every page, PDF, export, dashboard, digest and e-mail that names an organization
+# next to a convening (a next step's owner, an addressee response's owner): the reader must be
+# able to see the organization (verified, unless the reader is the secretariat), and the
+# organization must not have taken part in that convening under a visibility the reader lacks.
+# Naming an owner would otherwise disclose a confidential or network-only participation.
+# It lives here, in events, so that every app to the right (recommendations, publications,
+# tracking) reads owners through it.
+
+
+def hidden_participants(*, user: User | AnonymousUser | None, convening_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(convening id, organization id) pairs whose participation the user may not see."""
+    if is_secretariat(user):
+        return set()
+    visible = Participation.objects.visible_to(user).values("pk")
+    return set(
+        Participation.objects.filter(convening_id__in=list(convening_ids))
+        .exclude(pk__in=visible)
+        .values_list("convening_id", "organization_id")
+    )
+
+
+def organization_nameable(
+    organization: Organization | None,
+    *,
+    convening_id: int,
+    hidden: set[tuple[int, int]],
+    user: User | AnonymousUser | None,
+) -> bool:
+    """May ``user`` see ``organization`` named beside this convening? ``hidden`` from hidden_participants."""
+    if organization is None:
+        return False
+    if is_secretariat(user):
+        return True
+    return organization.is_verified and (convening_id, organization.pk) not in hidden
+
+
+def next_step_owners(*, user: User | AnonymousUser | None, steps: Iterable[NextStep]) -> dict[int, list[Organization]]:
+    """The owners of each next step that ``user`` may see named, by name; keyed by step id.
+
+    Every reader of next-step owners goes through here. Two queries, however many steps.
+    """
+    steps = list(steps)
+    owners: dict[int, list[Organization]] = {step.pk: [] for step in steps}
+    if not steps:
+        return owners
+    convening_of = {step.pk: step.convening_id for step in steps}
+    hidden = hidden_participants(user=user, convening_ids=set(convening_of.values()))
+    links = (
+        NextStep.owners.through.objects.filter(nextstep_id__in=list(convening_of))
+        .select_related("organization")
+        .order_by("organization__name", "organization_id")
+    )
+    for link in links:
+        if organization_nameable(
+            link.organization, convening_id=convening_of[link.nextstep_id], hidden=hidden, user=user
+        ):
+            owners[link.nextstep_id].append(link.organization)
+    return owners
+
+
+@dataclass
+class NamedNextStep:
+    """A next step with the owners its reader may see named."""
+
+    step: NextStep
+    owners: list[Organization]
+
+
+def next_steps_named(*, user: User | AnonymousUser | None, steps: Iterable[NextStep]) -> list[NamedNextStep]:
+    steps = list(steps)
+    owners = next_step_owners(user=user, steps=steps)
+    return [NamedNextStep(step, owners[step.pk]) for step in steps]

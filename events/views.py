@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 
+from organizations.services import confidential_access_record
 from recommendations import selectors as recommendation_selectors
 
 from . import selectors
@@ -83,10 +84,14 @@ class ConveningDetailView(DetailView[Convening]):
         context = super().get_context_data(**kwargs)
         convening: Convening = self.object
         participations = list(convening.participations.all())
+        if any(p.visibility == Participation.Visibility.CONFIDENTIAL for p in participations):
+            # Only staff are ever shown one (visible_to): they are logged.
+            confidential_access_record(request=self.request, what=f"convening page: {convening}")
         context.update(
             sections=selectors.summary_sections(convening),
             convenors=[p for p in participations if p.role in LEADING_ROLES],
             participants=participations,
             recommendations=list(convening.recommendations.all()),
+            next_steps=selectors.next_steps_named(user=self.request.user, steps=convening.next_steps.all()),
         )
         return context

@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "simple_history",
     "nested_admin",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "organizations",
     "events",
     "recommendations",
@@ -79,6 +82,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A second factor (TOTP) for staff and for anyone who set one up (organizations/second_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "organizations.second_factor.SecondFactorMiddleware",
+    "organizations.session_limits.SessionLimitsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -139,7 +146,13 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_TIMEZONE = "UTC"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Every task has a time limit (the PDF render its own, 90 s); Redis hands an unacknowledged message
+# to another worker after the visibility timeout, so it sits just above the longest limit: a worker
+# killed whole delays its messages by minutes, not an hour. (A render is resent sooner still: see
+# publications.services.documents_resend_stale.) Countdowns stay far below it (2 s).
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 270
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 30}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -177,7 +190,19 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address: with TRUSTED_PROXY_COUNT
+# (how many proxies of ours append to X-Forwarded-For; 1 for one nginx) the client's own address
+# is taken from that header, for axes and for every other limit (organizations/throttling.py).
+# Unset: REMOTE_ADDR only, so a client cannot forge its address with the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "organizations.throttling.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # a page in the site's layout, status 429
+OTP_TOTP_ISSUER = "GSX Portal"
+# Sessions: everyone's lasts at most two weeks from log-in; staff's ends after 30 idle minutes
+# (organizations/session_limits.py).
+SESSION_MAX_AGE = 14 * 24 * 3600
+SESSION_COOKIE_AGE = SESSION_MAX_AGE
+STAFF_IDLE_TIMEOUT = 30 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -203,8 +228,19 @@ EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", VAR_DIR / "evidence"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# --- E-mail: printed to the console unless EMAIL_BACKEND names a real one.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# --- E-mail: printed to the console unless EMAIL_BACKEND names a real one. With DEBUG off the
+# console would write password-reset links (working tokens) into the server's log, so an unset
+# EMAIL_BACKEND refuses to start, like a missing SECRET_KEY: here rather than only in a system
+# check, because gunicorn and the Celery worker (which sends reminders and digests) run no checks.
+# The check gsx.E001 (gsx_portal/checks.py) states the same rule to `check --deploy`, and gsx.W001
+# still flags a console backend chosen explicitly.
+EMAIL_BACKEND_EXPLICIT = bool(os.environ.get("EMAIL_BACKEND"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or "django.core.mail.backends.console.EmailBackend"
+if not DEBUG and not TESTING and not EMAIL_BACKEND_EXPLICIT:
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND must be set when DEBUG is off (e.g. django.core.mail.backends.smtp.EmailBackend "
+        "with EMAIL_HOST): otherwise password-reset links are printed to the server's log."
+    )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

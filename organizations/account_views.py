@@ -7,23 +7,25 @@ axes throttles them through the authentication backend.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from . import services
+from . import selectors, services
 from .access import secretariat_required, signed_in
 from .forms import AccountForm, MembershipRoleForm, OrganizationChoiceForm, ResendConfirmationForm
 from .models import Membership, Organization, is_secretariat
+from .second_factor import has_second_factor
 
 CONFIRM_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -64,6 +66,7 @@ def _user_from_uid(uidb64: str) -> User | None:
         return None
 
 
+@never_cache  # shows the address being confirmed
 def signup_confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     """GET shows a button, POST confirms: mail scanners that fetch links must not activate accounts."""
     user = _user_from_uid(uidb64)
@@ -137,6 +140,9 @@ def organization_choose(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Admins see their members' e-mail addresses here: "Cache-Control: private, no-store" (never_cache),
+# so no shared proxy or browser cache keeps a copy.
+@never_cache
 @login_required
 def my_organization(request: HttpRequest, slug: str) -> HttpResponse:
     membership = get_object_or_404(
@@ -169,6 +175,7 @@ def my_organization(request: HttpRequest, slug: str) -> HttpResponse:
             "pending_members": [m for m in members if m.state == Membership.State.PENDING],
             "roles": Membership.Role.choices,
             "previous_visit": previous_visit,
+            "has_second_factor": is_admin and has_second_factor(request.user),
         },
     )
 
@@ -234,6 +241,7 @@ def membership_role(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @secretariat_required
+@never_cache  # requesters' e-mail addresses
 def organizations_pending(request: HttpRequest) -> HttpResponse:
     organizations = (
         Organization.objects.verifiable_by(request.user)
@@ -247,7 +255,11 @@ def organizations_pending(request: HttpRequest) -> HttpResponse:
         )
         .order_by("created_at")
     )
-    return render(request, "organizations/organizations_pending.html", {"organizations": organizations})
+    # A registration that repeats a verified organization's name is offered for merging into it.
+    names = [o.name.lower() for o in organizations]
+    verified = {o.name.lower(): o for o in Organization.objects.verified() if o.name.lower() in names}
+    rows = [(organization, verified.get(organization.name.lower())) for organization in organizations]
+    return render(request, "organizations/organizations_pending.html", {"rows": rows})
 
 
 @require_POST
@@ -261,3 +273,50 @@ def organization_verify(request: HttpRequest, slug: str) -> HttpResponseBase:
     else:
         messages.success(request, _("%(name)s is verified.") % {"name": organization.name})
     return redirect("organizations_pending")
+
+
+@require_POST
+@secretariat_required
+def organization_merge(request: HttpRequest, slug: str) -> HttpResponseBase:
+    duplicate = get_object_or_404(Organization.objects.verifiable_by(request.user), slug=slug)
+    into = Organization.objects.verified().filter(name__iexact=duplicate.name).first()
+    if into is None:
+        raise Http404
+    try:
+        services.organization_merge(duplicate=duplicate, into=into, by=signed_in(request))
+    except services.AccountError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The registration is merged into %(name)s.") % {"name": into.name})
+    return redirect("organizations_pending")
+
+
+# --- The person's own data --------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Download what the portal holds about you, or delete your account (POST, with your password)."""
+    user = signed_in(request)
+    if request.method == "POST":
+        if not user.check_password(request.POST.get("password", "")):
+            messages.error(request, _("That is not your password: the account is not deleted."))
+            return render(request, "organizations/my_data.html", status=400)
+        try:
+            services.account_delete(user=user)
+        except services.AccountError as error:
+            messages.error(request, str(error))
+            return render(request, "organizations/my_data.html", status=400)
+        logout(request)
+        messages.success(request, _("Your account is deleted. Endorsements you made stay with your organization."))
+        return redirect("home")
+    return render(request, "organizations/my_data.html")
+
+
+@never_cache
+@login_required
+def my_data_download(request: HttpRequest) -> JsonResponse:
+    response = JsonResponse(selectors.account_data(user=signed_in(request)), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="gsx-portal-my-data.json"'
+    return response

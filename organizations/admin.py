@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -7,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Membership, Organization
+from .models import ConfidentialAccess, Membership, Organization
 
 
 class MembershipInline(admin.TabularInline):
@@ -40,3 +42,23 @@ class MembershipAdmin(SimpleHistoryAdmin):
     list_filter = ["state", "role", "organization__kind"]
     search_fields = ["user__username", "user__email", "organization__name"]
     autocomplete_fields = ["user", "organization"]
+
+
+@admin.register(ConfidentialAccess)
+class ConfidentialAccessAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the code, and staff can neither add, change nor delete it."""
+
+    list_display = ["at", "username", "what", "path"]
+    list_filter = [("at", admin.DateFieldListFilter)]
+    search_fields = ["username", "what", "path"]
+    readonly_fields = ["at", "user", "username", "what", "path"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

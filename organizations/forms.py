@@ -37,12 +37,9 @@ class AccountForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account with this e-mail address already exists. Log in or reset your password.")
-            )
-        return email
+        # An address in use is not refused here: the form would tell anyone who has an account.
+        # user_signup answers the same way and tells the address's owner by e-mail instead.
+        return str(self.cleaned_data["email"]).strip().lower()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -106,7 +103,8 @@ class OrganizationChoiceForm(forms.Form):
                 if not cleaned.get(name):
                     self.add_error(name, _("This field is required to register an organization."))
             name = " ".join((cleaned.get("name") or "").split())
-            if name and Organization.objects.filter(name__iexact=name).exists():
+            # Only listed (verified) organizations: an unlisted one is not disclosed.
+            if name and Organization.objects.verified().filter(name__iexact=name).exists():
                 self.add_error("name", _("An organization of this name is already registered: ask to join it instead."))
         return cleaned
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -20,8 +21,15 @@ if TYPE_CHECKING:
 
 
 def is_secretariat(user: User | AnonymousUser | None) -> bool:
-    """Secretariat staff see everything: drafts, confidential participants, unnamed endorsers."""
-    return bool(user is not None and user.is_authenticated and user.is_active and user.is_staff)
+    """Secretariat staff see everything: drafts, confidential participants, unnamed endorsers.
+
+    A request's user counts only once its session passed the second factor (django-otp puts
+    ``is_verified`` on request users); a user loaded outside a request (tasks, stand-ins) has none.
+    """
+    if not (user is not None and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    verified = getattr(user, "is_verified", None)
+    return bool(verified()) if callable(verified) else True
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
@@ -78,7 +86,9 @@ class Organization(models.Model):
     # from the very actors whose space-shrinking the network discusses.
     NETWORK_KINDS = (Kind.CSO, Kind.ACADEMIC)
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    # Unique among verified organizations only: a registration may repeat an unlisted one's name
+    # without being told it exists (the secretariat merges such duplicates).
+    name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CSO)
@@ -99,6 +109,11 @@ class Organization(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), condition=Q(verified_at__isnull=False), name="organization_unique_verified_name"
+            ),
+        ]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
 
@@ -185,3 +200,29 @@ def is_network_member(user: User | AnonymousUser | None) -> bool:
         cached = Membership.objects.network_of(user).exists()
         user._gsx_is_network_member = cached  # type: ignore[attr-defined]  # a memo for this request, on the user
     return bool(cached)
+
+
+class ConfidentialAccess(models.Model):
+    """One opening, by staff, of a page or export that contains confidential participations.
+
+    Written by the code, never by hand: the admin lists it read-only and the model has only the
+    "view" permission, so nobody can edit or delete a row through the site. The username is copied
+    so a row still says who it was after the account is gone.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("user")
+    )
+    username = models.CharField(_("username"), max_length=150)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    what = models.CharField(_("what"), max_length=300)
+    path = models.CharField(_("address"), max_length=500)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        default_permissions = ("view",)
+        verbose_name = _("confidential data access")
+        verbose_name_plural = _("confidential data accesses")
+
+    def __str__(self) -> str:
+        return f"{self.username} · {self.what}"

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from gsx_portal.history import history_actor
 
-from .models import Membership, Organization
+from .models import ConfidentialAccess, Membership, Organization
 
 
 class AccountError(Exception):
@@ -83,23 +83,30 @@ def user_signup(
     title: str = "",
     new_organization: OrganizationRequest | None = None,
     join_organization: Organization | None = None,
-) -> User:
+) -> User | None:
     """An inactive account, its organization request, and the confirmation e-mail.
 
-    The account stays inactive (it cannot log in) until the link in the e-mail is followed.
+    The account stays inactive (it cannot log in) until the link in the e-mail is followed. An
+    address already in use gets no new account, and the answer is the same ("check your e-mail"):
+    the address's owner is told by e-mail instead, so sign-up cannot be used to find out who has
+    an account. Returns None then.
     """
     if (new_organization is None) == (join_organization is None):
         raise AccountError(_("Either request a new organization or ask to join an existing one."))
     email = email.strip().lower()
-    if User.objects.filter(username__iexact=email).exists() or User.objects.filter(email__iexact=email).exists():
-        raise AccountError(_("An account with this e-mail address already exists. Log in or reset your password."))
     user = User(username=email, email=email, first_name=first_name, last_name=last_name, is_active=False)
+    # Hashed on both paths, so the time taken does not tell an address in use from a new one.
     user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:  # the same address submitted twice at once
-        raise AccountError(_("An account with this e-mail address already exists.")) from exc
+    existing = _user_with_address(email)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # the same address submitted twice at once
+            existing = _user_with_address(email)
+    if existing is not None:
+        signup_existing_account_notify(user=existing)
+        return None
     if new_organization is not None:
         organization_request(user=user, request=new_organization, title=title)
     else:
@@ -107,6 +114,29 @@ def user_signup(
         membership_request(user=user, organization=join_organization, title=title)
     signup_confirmation_send(user=user)
     return user
+
+
+def _user_with_address(email: str) -> User | None:
+    return (User.objects.filter(username__iexact=email) | User.objects.filter(email__iexact=email)).first()
+
+
+def signup_existing_account_notify(*, user: User) -> None:
+    """Someone signed up with the address of an existing account: tell its owner, not the form.
+
+    A never-confirmed account simply gets a fresh confirmation link.
+    """
+    if not user.is_active and user.last_login is None:
+        signup_confirmation_send(user=user)
+        return
+    _send(
+        to=[user.email or user.username],
+        template="signup_existing_account",
+        context={
+            "user": user,
+            "login_url": settings.SITE_URL + reverse("login"),
+            "reset_url": settings.SITE_URL + reverse("password_reset"),
+        },
+    )
 
 
 def signup_confirmation_send(*, user: User) -> None:
@@ -142,7 +172,10 @@ def organization_request(*, user: User, request: OrganizationRequest, title: str
     and until it is verified nobody can endorse for it.
     """
     name = " ".join(request.name.split())
-    if Organization.objects.filter(name__iexact=name).exists():
+    # Only a verified (listed) organization is named as already registered. An unlisted one of the
+    # same name is not disclosed: a second registration is made, and the secretariat, which sees
+    # both on the pending list, merges them.
+    if Organization.objects.verified().filter(name__iexact=name).exists():
         raise AccountError(_("An organization of this name is already registered: ask to join it instead."))
     organization = Organization(
         name=name,
@@ -228,6 +261,8 @@ def organization_verify(*, organization: Organization, by: User) -> Organization
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if organization.verified_at is not None:
         raise AccountError(_("This organization is already verified."))
+    if Organization.objects.verified().filter(name__iexact=organization.name).exists():
+        raise AccountError(_("A verified organization of this name exists: merge this registration into it instead."))
     organization.verified_at = timezone.now()
     organization.verified_by = by
     history_actor(organization, user=by).save(update_fields=["verified_at", "verified_by"])
@@ -241,6 +276,26 @@ def organization_verify(*, organization: Organization, by: User) -> Organization
     return organization
 
 
+@transaction.atomic
+def organization_merge(*, duplicate: Organization, into: Organization, by: User) -> Organization:
+    """Fold an unverified registration into the verified organization of the same name.
+
+    Its people become *pending* requests to join: the verified organization's admins decide, so
+    registering a duplicate never makes anyone a member of the real one.
+    """
+    duplicate = Organization.objects.select_for_update().get(pk=duplicate.pk)
+    if duplicate.verified_at is not None or into.verified_at is None or duplicate.pk == into.pk:
+        raise AccountError(_("Only an unverified registration can be merged into a verified organization."))
+    if duplicate.participations.exists() or duplicate.next_steps.exists() or duplicate.owned_responses.exists():
+        raise AccountError(_("This registration is already used in convenings: merge it in the admin."))
+    for membership in duplicate.memberships.select_related("user"):
+        if membership.state == Membership.State.REJECTED:
+            continue
+        membership_request(user=membership.user, organization=into, title=membership.title)
+    history_actor(duplicate, user=by).delete()
+    return into
+
+
 def membership_visit(*, membership: Membership) -> dt.datetime | None:
     """Records a visit of the My organization page and returns the previous one.
 
@@ -251,3 +306,58 @@ def membership_visit(*, membership: Membership) -> dt.datetime | None:
     Membership.objects.filter(pk=membership.pk).update(last_visited_at=now)
     membership.last_visited_at = now
     return previous
+
+
+def confidential_access_record(*, request: Any, what: str) -> ConfidentialAccess | None:
+    """Note that staff opened a page or export containing confidential participations.
+
+    Callers call it only when what they return does contain one; anyone but staff is not noted
+    (they are never shown one).
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_staff:
+        return None
+    return ConfidentialAccess.objects.create(
+        user=user, username=user.get_username(), what=what[:300], path=request.get_full_path()[:500]
+    )
+
+
+@transaction.atomic
+def account_delete(*, user: User) -> None:
+    """Delete a person's account. What they did for an organization stays the organization's.
+
+    Endorsements and signatures remain, attributed to the organization, without the person: no
+    signatory name, title or link to the account. History keeps the fact, not the person: every
+    historical row that names them (who made a change, who endorsed, their job title, the
+    signatory name copied into endorsement versions) is cleared, then the account, its
+    memberships, follows, devices and sessions go.
+    """
+    if user.is_staff:
+        raise AccountError(_("Secretariat accounts are closed by the secretariat, not deleted from here."))
+    from django.apps import apps
+
+    endorsements = user.endorsements  # recommendations.Endorsement, by its reverse relation
+    Endorsement = endorsements.model
+    endorsement_ids = list(endorsements.values_list("pk", flat=True))
+    # update(), not save(): a new history row would copy the name once more.
+    endorsements.update(endorsed_by=None, signatory_name="", signatory_title="")
+    pk, email, username = user.pk, user.email, user.get_username()
+    # Other sessions of the account stop working with it: they name a user that no longer exists.
+    user.delete()
+    # After the delete: its cascades (memberships, follows) wrote history rows naming the person
+    # too. Foreign keys are checked at commit, so the rows can still be cleared here.
+    Endorsement.history.filter(id__in=endorsement_ids).update(signatory_name="", signatory_title="")
+    Membership.history.filter(user_id=pk).update(title="")
+    if email:
+        Organization.objects.filter(contact_email__iexact=email).update(contact_email="")
+        Organization.history.filter(contact_email__iexact=email).update(contact_email="")
+    for model in apps.get_models():
+        if not hasattr(model, "history_user_id"):
+            continue
+        for field in model._meta.fields:
+            if field.is_relation and field.related_model is User and field.null:
+                model._default_manager.filter(**{field.attname: pk}).update(**{field.attname: None})
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for log in (AccessAttempt, AccessFailureLog, AccessLog):
+        log.objects.filter(username=username).delete()

@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView
 
 from .filters import OrganizationFilter
 from .models import Organization
+from .services import confidential_access_record
 
 if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
@@ -82,4 +83,6 @@ class OrganizationDetailView(DetailView[Organization]):
                 .order_by("-convening__start_date")
             ),
         )
+        if any(p.visibility == "confidential" for p in context["participations"]):
+            confidential_access_record(request=self.request, what=f"organization profile: {organization}")
         return context

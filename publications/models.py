@@ -8,6 +8,7 @@ the message that says "render row 42".
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.files.storage import Storage
@@ -91,6 +92,10 @@ class RenderedDocument(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.state == self.State.READY and bool(self.file)
+
+    def is_stale(self, *, now: dt.datetime, after: dt.timedelta) -> bool:
+        """Pending, and its message was sent longer than ``after`` ago: its worker is gone."""
+        return self.state == self.State.PENDING and self.enqueued_at is not None and self.enqueued_at < now - after
 
     def key(self) -> dict[str, Any]:
         return {

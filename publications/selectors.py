@@ -18,8 +18,9 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.utils.formats import date_format
 
 from events.models import Convening, NextStep, Participation, Session
+from events.selectors import next_step_owners
 from gsx_portal.clock import portal_today
-from organizations.models import Organization, is_network_member, is_secretariat
+from organizations.models import is_network_member, is_secretariat
 from recommendations.models import Addressee, Endorsement, Letter, Recommendation, SubItem, Theme
 
 from .documents import (
@@ -116,19 +117,9 @@ def convening_summary_data(*, convening: Convening, audience: str) -> SummaryDat
     )
     sessions = Session.objects.filter(convening=convening).prefetch_related("paragraphs").order_by("order")
     participants = list(participations)
-    shown_ids = {p.organization_id for p in participants}
-    # An owner of a next step who took part under a visibility the audience lacks stays unnamed.
-    hidden_ids = set(
-        Participation.objects.filter(convening=convening)
-        .exclude(organization_id__in=shown_ids)
-        .values_list("organization_id", flat=True)
-    )
-    owners = (
-        Organization.objects.visible_to(user) if audience == Audience.SECRETARIAT else Organization.objects.verified()
-    )
-    next_steps = NextStep.objects.filter(convening=convening).prefetch_related(
-        Prefetch("owners", queryset=owners.exclude(pk__in=hidden_ids).order_by("name"))
-    )
+    next_steps = list(NextStep.objects.filter(convening=convening).order_by("order", "pk"))
+    # The one rule for naming owners (events.selectors), asked for the audience's stand-in user.
+    owners = next_step_owners(user=user, steps=next_steps)
     session_entries = [
         SessionEntry(
             title=session.title,
@@ -161,7 +152,7 @@ def convening_summary_data(*, convening: Convening, audience: str) -> SummaryDat
         next_steps=[
             NextStepEntry(
                 text=step.text,
-                owners=[o.name for o in step.owners.all()],
+                owners=[o.name for o in owners[step.pk]],
                 due=date_format(step.due_date, "j F Y") if step.due_date else "",
                 state_label=str(step.get_state_display()),
             )

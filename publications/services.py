@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
@@ -38,8 +38,12 @@ logger = logging.getLogger(__name__)
 Kind = RenderedDocument.Kind
 Subject = RenderedDocument.Subject
 
-# A message a worker never acknowledged is sent again after this long (renders take seconds).
-STALE_AFTER = dt.timedelta(minutes=3)
+# A render's hard time limit (publications.tasks.document_render). A row still pending this long
+# after its message was sent lost its worker: whoever asks next, a worker starting up, or the
+# sweeper sends it again, so recovery never waits for Redis's visibility timeout or for beat.
+RENDER_SOFT_TIME_LIMIT_SECONDS = 60
+RENDER_TIME_LIMIT_SECONDS = 90
+STALE_AFTER = dt.timedelta(seconds=RENDER_TIME_LIMIT_SECONDS)
 # A row created but never sent (the broker was down) is retried by the sweeper after this long.
 UNSENT_AFTER = dt.timedelta(seconds=15)
 # Deliveries of one render before it is given up: a document that kills its worker every time
@@ -120,6 +124,9 @@ def document_request(*, kind: str, obj: Publishable, audience: str) -> RenderedD
         transaction.on_commit(partial(document_enqueue, document_id=document.pk))
         if not transaction.get_connection().in_atomic_block:
             document.refresh_from_db()  # the embedded default has rendered it in-process by now
+    elif document.is_stale(now=timezone.now(), after=STALE_AFTER):
+        # Sent longer ago than a render may take: its worker died. Send it again (claimed).
+        transaction.on_commit(partial(document_resend, document_id=document.pk, sent_at=document.enqueued_at))
     return document
 
 
@@ -133,13 +140,46 @@ def document_reset(*, document_id: int) -> None:
 
 def document_enqueue(*, document_id: int) -> bool:
     """Send the render message, once: the UPDATE that stamps ``enqueued_at`` is the claim."""
-    from .tasks import document_render
+    return _claim_and_send(document_id=document_id, enqueued_at__isnull=True)
 
-    claimed = RenderedDocument.objects.filter(
-        pk=document_id, state=RenderedDocument.State.PENDING, enqueued_at__isnull=True
-    ).update(enqueued_at=timezone.now())
+
+def document_resend(*, document_id: int, sent_at: dt.datetime | None) -> bool:
+    """Send a pending render again whose message was sent at ``sent_at`` (a lost worker).
+
+    Compare-and-set on ``enqueued_at``: of many requests or workers that saw the same stale row,
+    only the one whose UPDATE still finds that time sends it.
+    """
+    return _claim_and_send(document_id=document_id, enqueued_at=sent_at)
+
+
+def _claim_and_send(*, document_id: int, **seen: Any) -> bool:
+    claimed = RenderedDocument.objects.filter(pk=document_id, state=RenderedDocument.State.PENDING, **seen).update(
+        enqueued_at=timezone.now()
+    )
     if not claimed:
         return False
+    return _send(document_id=document_id)
+
+
+def documents_resend_stale(*, started_too: bool = False) -> int:
+    """Send again every pending render sent longer ago than a render may take.
+
+    ``started_too`` (a worker starting up) also resends renders that a worker had begun: after a
+    whole worker died, its messages wait out the broker's visibility timeout otherwise. A render
+    still running elsewhere makes the second delivery a no-op (it finds the row locked).
+    """
+    stale = Q(enqueued_at__lt=timezone.now() - STALE_AFTER)
+    if started_too:
+        stale |= Q(started_at__isnull=False, enqueued_at__isnull=False)
+    rows = RenderedDocument.objects.filter(state=RenderedDocument.State.PENDING).filter(stale)
+    return sum(
+        document_resend(document_id=pk, sent_at=sent_at) for pk, sent_at in rows.values_list("pk", "enqueued_at")
+    )
+
+
+def _send(*, document_id: int) -> bool:
+    from .tasks import document_render
+
     try:
         document_render.apply_async(kwargs={"document_id": document_id}, retry=True, retry_policy=PUBLISH_RETRY_POLICY)
     except (BrokerError, ConnectionError, OSError) as exc:
@@ -253,15 +293,11 @@ def documents_prerender(*, convening_id: int) -> list[int]:
 def documents_sweep() -> dict[str, int]:
     """The periodic job: resend lost renders, drop superseded rows, delete unreferenced files."""
     now = timezone.now()
-    resent = 0
-    lost = RenderedDocument.objects.filter(state=RenderedDocument.State.PENDING).filter(
-        enqueued_at__lt=now - STALE_AFTER
-    )
+    resent = documents_resend_stale()
     unsent = RenderedDocument.objects.filter(
         state=RenderedDocument.State.PENDING, enqueued_at__isnull=True, created_at__lt=now - UNSENT_AFTER
     )
-    for document_id in list(lost.values_list("pk", flat=True)) + list(unsent.values_list("pk", flat=True)):
-        RenderedDocument.objects.filter(pk=document_id, state=RenderedDocument.State.PENDING).update(enqueued_at=None)
+    for document_id in unsent.values_list("pk", flat=True):
         resent += int(document_enqueue(document_id=document_id))
     removed = _remove_superseded(now=now) + _remove_orphaned_rows()
     files = _delete_unreferenced_files(now=now)

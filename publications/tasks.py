@@ -13,7 +13,7 @@ import logging
 from typing import Any
 
 from celery import shared_task
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 
 from . import services
 
@@ -23,8 +23,8 @@ logger = logging.getLogger(__name__)
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
-    soft_time_limit=60,
-    time_limit=90,
+    soft_time_limit=services.RENDER_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=services.RENDER_TIME_LIMIT_SECONDS,
     autoretry_for=services.TRANSIENT_ERRORS,
     retry_backoff=2,
     retry_backoff_max=60,
@@ -57,3 +57,16 @@ def warm_up_renderer(**kwargs: Any) -> None:
         warm_up()
     except Exception:
         logger.exception("PDF renderer warm-up failed")
+
+
+@worker_ready.connect
+def resend_stale_renders(**kwargs: Any) -> None:
+    """A worker that starts re-sends renders a dead worker left pending, without waiting for beat
+    or for the broker's visibility timeout (the message of a worker killed whole waits it out)."""
+    try:
+        resent = services.documents_resend_stale(started_too=True)
+    except Exception:
+        logger.exception("re-sending stale PDF renders at worker start failed")
+        return
+    if resent:
+        logger.info("worker start: %s stale PDF render(s) sent again", resent)

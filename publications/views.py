@@ -14,11 +14,12 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
-from events.models import Convening
+from events.models import Convening, Participation
+from organizations.services import confidential_access_record
 from recommendations.models import Letter, Theme
 
 from . import selectors, services
-from .models import RenderedDocument
+from .models import Audience, RenderedDocument
 
 POLL_SECONDS = 1
 
@@ -28,10 +29,14 @@ def _serve(request: HttpRequest, *, kind: str, obj: services.Publishable) -> Htt
     document = services.document_request(kind=kind, obj=obj, audience=audience)
     if document.is_ready and not request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
         try:
-            return _file_response(document.file.open("rb"), document.filename)
+            response_file = _file_response(document.file.open("rb"), document.filename)
         except FileNotFoundError:
             services.document_reset(document_id=document.pk)
             document.refresh_from_db()
+        else:
+            if audience == Audience.SECRETARIAT and _names_confidential_participants(kind=kind, obj=obj):
+                confidential_access_record(request=request, what=f"{kind} PDF: {obj}")
+            return response_file
     response: HttpResponse
     context = {"document": document, "obj": obj, "kind": kind, "poll_seconds": POLL_SECONDS}
     if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
@@ -44,6 +49,15 @@ def _serve(request: HttpRequest, *, kind: str, obj: services.Publishable) -> Htt
         response["Retry-After"] = str(POLL_SECONDS)
     patch_cache_control(response, no_store=True)
     return response
+
+
+def _names_confidential_participants(*, kind: str, obj: services.Publishable) -> bool:
+    """A secretariat summary lists a convening's confidential participants (and owners)."""
+    return (
+        kind == RenderedDocument.Kind.SUMMARY
+        and isinstance(obj, Convening)
+        and obj.participations.filter(visibility=Participation.Visibility.CONFIDENTIAL).exists()
+    )
 
 
 def _file_response(handle: Any, filename: str) -> FileResponse:

@@ -109,7 +109,13 @@ class StatusUpdateInline(admin.StackedInline):
     model = StatusUpdate
     form = StatusUpdateAdminForm
     extra = 0
-    fields = [("date", "addressee", "status", "source"), "note", "public_reason", ("evidence_url", "evidence_file")]
+    fields = [
+        ("date", "addressee", "status", "source"),
+        "note",
+        "public_reason",
+        "internal_note",
+        ("evidence_url", "evidence_file"),
+    ]
 
 
 @admin.register(Recommendation)

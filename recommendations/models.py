@@ -377,8 +377,12 @@ class StatusUpdate(models.Model):
     )
     date = models.DateField(_("date"), default=portal_today)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("public note"), blank=True, help_text=_("Public: shown on the recommendation's page."))
     public_reason = models.CharField(_("public reason"), max_length=500, blank=True)
+    # The secretariat's own remarks (who said what, how sure we are): never shown outside the admin.
+    internal_note = models.TextField(
+        _("internal note"), blank=True, help_text=_("Secretariat only: never shown on the site or in exports.")
+    )
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.SECRETARIAT)
     evidence_url = models.URLField(_("evidence link"), blank=True)
     evidence_file = models.FileField(_("evidence file"), upload_to="%Y/", storage=evidence_storage, blank=True)

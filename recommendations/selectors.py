@@ -239,9 +239,9 @@ def convening_detail(*, user: User | AnonymousUser | None, slug: str) -> Conveni
     participations = (
         Participation.objects.visible_to(user).select_related("organization").order_by("role", "organization__name")
     )
-    next_steps = NextStep.objects.order_by("order", "pk").prefetch_related(
-        Prefetch("owners", queryset=Organization.objects.visible_to(user).order_by("name"))
-    )
+    # Owners are not prefetched here: the page names them through events.selectors.next_step_owners,
+    # the one rule.
+    next_steps = NextStep.objects.order_by("order", "pk")
     queryset = Convening.objects.visible_to(user).prefetch_related(
         "key_themes",
         Prefetch("recommendations", queryset=recommendations),

@@ -38,7 +38,18 @@ class StatusUpdateForm(forms.Form):
         max_length=500,
         help_text=_("Shown in the recommendation's public history."),
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Public note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Public: everyone reading the recommendation sees this note."),
+    )
+    internal_note = forms.CharField(
+        label=_("Internal note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Secretariat only: never shown on the site, in e-mails or in exports."),
+    )
     evidence_url = forms.CharField(
         label=_("Evidence link"),
         required=False,

@@ -2,7 +2,7 @@
 
 Every read starts from a ``visible_to(user)`` queryset, and organizations are named only where the
 reader could already see them: an unverified organization, or one whose participation in the
-convening is hidden from the reader, is never named as an owner.
+convening is hidden from the reader, is never named as an owner (events.selectors, the one rule).
 """
 
 from __future__ import annotations
@@ -10,17 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Convening, NextStep, Participation
+from events.models import Convening, NextStep
+from events.selectors import hidden_participants, next_step_owners, organization_nameable
 from gsx_portal.clock import portal_today
 from organizations.models import Membership, Organization, is_secretariat
 from recommendations.models import (
@@ -50,35 +51,6 @@ DASHBOARD_MONTHS = 24
 
 def response_is_overdue(response: AddresseeResponse, today: dt.date) -> bool:
     return bool(response.due_date and response.due_date < today and response.status not in FINAL)
-
-
-# --- Who may be named -------------------------------------------------------------------------
-
-
-def hidden_organizations(*, user: User | AnonymousUser | None, convening_ids: Iterable[int]) -> set[tuple[int, int]]:
-    """(convening id, organization id) pairs whose participation the user may not see."""
-    if is_secretariat(user):
-        return set()
-    visible = Participation.objects.visible_to(user).values("pk")
-    return set(
-        Participation.objects.filter(convening_id__in=list(convening_ids))
-        .exclude(pk__in=visible)
-        .values_list("convening_id", "organization_id")
-    )
-
-
-def nameable(
-    organization: Organization | None,
-    *,
-    convening_id: int,
-    hidden: set[tuple[int, int]],
-    user: User | AnonymousUser | None,
-) -> bool:
-    if organization is None:
-        return False
-    if is_secretariat(user):
-        return True
-    return organization.is_verified and (convening_id, organization.pk) not in hidden
 
 
 # --- One recommendation: responses, timeline, contested claims, public history ----------------
@@ -141,7 +113,7 @@ def recommendation_responses(
     for existing in responses.values():
         addressees.setdefault(existing.addressee_id, existing.addressee)
     per_addressee = updates_per_addressee(updates, addressees.keys())
-    hidden = hidden_organizations(user=user, convening_ids=[recommendation.convening_id])
+    hidden = hidden_participants(user=user, convening_ids=[recommendation.convening_id])
     rows = []
     for addressee in sorted(addressees.values(), key=lambda a: a.name):
         response = responses.get(addressee.pk)
@@ -156,7 +128,7 @@ def recommendation_responses(
                 status_label=str(Status(status).label),
                 claimed_by=own[-1].get_source_display() if own else "",
                 owner=owner
-                if nameable(owner, convening_id=recommendation.convening_id, hidden=hidden, user=user)
+                if organization_nameable(owner, convening_id=recommendation.convening_id, hidden=hidden, user=user)
                 else None,
                 due_date=response.due_date if response else None,
                 overdue=bool(response and response_is_overdue(response, today)),
@@ -400,30 +372,33 @@ def digest_content(*, user: User, since: dt.datetime, until: dt.datetime) -> Dig
     convening_ids = {rec.convening_id for rec in followed} | set(
         Follow.objects.filter(user=user, active=True, convening__isnull=False).values_list("convening_id", flat=True)
     )
-    hidden = hidden_organizations(user=user, convening_ids=convening_ids)
+    hidden = hidden_participants(user=user, convening_ids=convening_ids)
     deadlines: list[Deadline] = []
     steps = (
         NextStep.objects.visible_to(user)
         .filter(convening_id__in=convening_ids, due_date__isnull=False)
         .filter(state__in=[NextStep.State.OPEN, NextStep.State.IN_PROGRESS])
         .select_related("convening")
-        .prefetch_related("owners")
     )
     steps_changed = set(
         NextStep.history.filter(
             convening_id__in=convening_ids, history_date__gt=since, history_date__lte=until
         ).values_list("id", flat=True)
     )
+    due_steps = []
     for step in steps:
         assert step.due_date is not None
         when = _newly_due(step.due_date, since_day=since_day, today=today, changed=step.pk in steps_changed)
         if when:
-            owners = [
-                o for o in step.owners.all() if nameable(o, convening_id=step.convening_id, hidden=hidden, user=user)
-            ]
-            deadlines.append(
-                Deadline("next_step", step.text, step.due_date, when == "overdue", step.convening, None, owners)
+            due_steps.append((step, when))
+    step_owners = next_step_owners(user=user, steps=[step for step, _when in due_steps])
+    for step, when in due_steps:
+        assert step.due_date is not None
+        deadlines.append(
+            Deadline(
+                "next_step", step.text, step.due_date, when == "overdue", step.convening, None, step_owners[step.pk]
             )
+        )
     responses = (
         AddresseeResponse.objects.filter(recommendation_id__in=by_id, due_date__isnull=False)
         .exclude(status__in=FINAL)
@@ -437,7 +412,9 @@ def digest_content(*, user: User, since: dt.datetime, until: dt.datetime) -> Dig
             rec = response.recommendation
             owner = response.owner
             owners = (
-                [owner] if owner and nameable(owner, convening_id=rec.convening_id, hidden=hidden, user=user) else []
+                [owner]
+                if owner and organization_nameable(owner, convening_id=rec.convening_id, hidden=hidden, user=user)
+                else []
             )
             text = str(_("Response of %(addressee)s")) % {"addressee": response.addressee}
             deadlines.append(
@@ -615,7 +592,6 @@ def _overdue_rows(
         steps = steps.filter(convening=scope.obj)
     elif scope.kind in ("theme", "addressee"):
         steps = steps.filter(convening__recommendations__in=in_scope).distinct()
-    steps = steps.prefetch_related(Prefetch("owners", queryset=Organization.objects.order_by("name")))
     responses = (
         AddresseeResponse.objects.filter(recommendation_id__in=in_scope, due_date__lt=today)
         .exclude(status__in=FINAL)
@@ -624,16 +600,15 @@ def _overdue_rows(
     if scope.kind == "addressee":
         responses = responses.filter(addressee=scope.obj)
     steps_list, responses_list = list(steps), list(responses)
-    hidden = hidden_organizations(
+    hidden = hidden_participants(
         user=user,
         convening_ids={s.convening_id for s in steps_list} | {r.recommendation.convening_id for r in responses_list},
     )
+    step_owners = next_step_owners(user=user, steps=steps_list)
     rows = []
     for step in steps_list:
         assert step.due_date is not None
-        owners = [
-            o.name for o in step.owners.all() if nameable(o, convening_id=step.convening_id, hidden=hidden, user=user)
-        ]
+        owners = [o.name for o in step_owners[step.pk]]
         url = step.convening.get_absolute_url()
         rows.append(OverdueRow("next_step", step.convening.code, url, step.text, step.due_date, owners, step.pk))
     for response in responses_list:
@@ -641,7 +616,9 @@ def _overdue_rows(
         rec = response.recommendation
         owner = response.owner
         owners = (
-            [owner.name] if owner and nameable(owner, convening_id=rec.convening_id, hidden=hidden, user=user) else []
+            [owner.name]
+            if owner and organization_nameable(owner, convening_id=rec.convening_id, hidden=hidden, user=user)
+            else []
         )
         text = str(_("Response of %(addressee)s")) % {"addressee": response.addressee}
         rows.append(OverdueRow("response", rec.reference, rec.get_absolute_url(), text, response.due_date, owners))
@@ -663,14 +640,6 @@ def convening_next_steps(
         NextStep.objects.visible_to(user)
         .filter(convening=convening)
         .select_related("convening", "tracking__letter", "tracking__brief_theme")
-        .prefetch_related(Prefetch("owners", queryset=Organization.objects.order_by("name")))
     )
-    hidden = hidden_organizations(user=user, convening_ids=[convening.pk])
-    return [
-        NextStepRow(
-            step,
-            [o for o in step.owners.all() if nameable(o, convening_id=convening.pk, hidden=hidden, user=user)],
-            step.is_overdue(today),
-        )
-        for step in steps
-    ]
+    owners = next_step_owners(user=user, steps=steps)
+    return [NextStepRow(step, owners[step.pk], step.is_overdue(today)) for step in steps]

@@ -8,14 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Convening, NextStep
+from events.selectors import next_step_owners
 from gsx_portal.clock import portal_today
 from gsx_portal.history import history_actor
 from organizations.models import Membership, Organization
@@ -35,6 +37,9 @@ REMIND_BEFORE_DAYS = 7
 # reminders on must not flood owners about deadlines missed years ago.
 REMIND_AFTER_WINDOW_DAYS = 30
 UNSUBSCRIBE_SALT = "tracking.digest.unsubscribe"
+# An unsubscribe link works this long after its digest was sent (a link in an old mail that leaked
+# must not stay a handle on someone's account forever); later ones ask the reader to sign in.
+UNSUBSCRIBE_MAX_AGE = dt.timedelta(days=60)
 
 
 # --- Next steps ----------------------------------------------------------------------------------
@@ -111,10 +116,11 @@ def _next_step_remind(*, next_step_id: int, when: str, marker: str, today: dt.da
         return 0
     setattr(tracking, marker, step.due_date)
     tracking.save(update_fields=[marker])
-    recipients = owner_addresses(organizations=list(step.owners.all()))
-    if not recipients:
-        return 0
-    context = {
+    owners = list(step.owners.order_by("name"))
+    # Co-owners are named in the body only as the public may see them named (the one rule, for an
+    # anonymous reader): a reminder is forwarded further than a page is read.
+    public_owners = next_step_owners(user=AnonymousUser(), steps=[step])[step.pk]
+    context: dict[str, Any] = {
         "step": step,
         "when": when,
         "overdue": when == "after",
@@ -123,13 +129,24 @@ def _next_step_remind(*, next_step_id: int, when: str, marker: str, today: dt.da
         "dashboard_url": settings.SITE_URL + reverse("tracking:convening_dashboard", args=[step.convening.slug]),
     }
     subject = render_to_string("tracking/email/next_step_reminder_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string("tracking/email/next_step_reminder.txt", context),
-        to=recipients,
-    )
-    message.attach_alternative(render_to_string("tracking/email/next_step_reminder.html", context), "text/html")
-    message.send()
+    sent: set[str] = set()
+    messages = []
+    # One message per owner organization, addressed to that organization only: no owner learns
+    # another's addresses, and a hidden co-owner is never disclosed by a shared To: line.
+    for organization in owners:
+        recipients = [address for address in owner_addresses(organizations=[organization]) if address not in sent]
+        if not recipients:
+            continue
+        sent.update(recipients)
+        own = {**context, "organization": organization, "co_owners": [o for o in public_owners if o != organization]}
+        message = EmailMultiAlternatives(
+            subject=subject, body=render_to_string("tracking/email/next_step_reminder.txt", own), to=recipients
+        )
+        message.attach_alternative(render_to_string("tracking/email/next_step_reminder.html", own), "text/html")
+        messages.append(message)
+    if not messages:
+        return 0
+    get_connection().send_messages(messages)
     return 1
 
 
@@ -152,7 +169,7 @@ def unsubscribe_token(*, user: User) -> str:
 
 def unsubscribe_user_from_token(*, token: str) -> Any:
     """The user a token was made for; ``signing.BadSignature`` for anything tampered with."""
-    payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    payload = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE)
     if not isinstance(payload, dict) or "user" not in payload:
         raise signing.BadSignature("no user in the token")
     return get_user_model().objects.get(pk=payload["user"])

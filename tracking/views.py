@@ -141,7 +141,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         services.digest_unsubscribe(user=user)
         return render(request, "tracking/unsubscribe.html", {"done": True})
     # A GET only asks: link scanners in mail systems follow links and must not unsubscribe anyone.
-    return render(request, "tracking/unsubscribe.html", {"token": token, "email": user.email})
+    # The address is not shown: whoever holds a forwarded link must not learn it.
+    return render(request, "tracking/unsubscribe.html", {"token": token})
 
 
 @secretariat_required

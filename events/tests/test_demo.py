@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
+from conftest import totp_device_for
 from events.models import Convening, Paragraph, Participation
 from recommendations.models import Endorsement, Recommendation, SubItem
 
@@ -47,6 +48,7 @@ def test_home_and_admin_serve_the_demo_convening(client: Client) -> None:
     home = client.get("/")
     staff = User.objects.get(username="secretariat")
     assert staff.check_password("gsx-demo-secretariat")
+    totp_device_for(staff)  # the demo's staff enrol an authenticator at their first log-in
     client.force_login(staff)
     admin = client.get("/admin/events/convening/")
 

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -14,7 +15,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"PYTEST_VERSION", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k not in {"PYTEST_VERSION", "DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_BACKEND"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -39,19 +40,52 @@ def test_settings_refuse_development_secret_key_when_debug_is_off() -> None:
     assert result.returncode != 0
 
 
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "k" * 20 + "Zq8#vX2!mP9@wL4$rT7^yU1&nB5*cE3(hJ6)" + "s" * 10,
+    "ALLOWED_HOSTS": "portal.example",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+}
+
+
 def test_check_deploy_reports_nothing() -> None:
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "DEBUG",
-        DEBUG="0",
-        SECRET_KEY="k" * 20 + "Zq8#vX2!mP9@wL4$rT7^yU1&nB5*cE3(hJ6)" + "s" * 10,
-        ALLOWED_HOSTS="portal.example",
-    )
+    result = _manage("check", "--deploy", "--fail-level", "DEBUG", **PRODUCTION)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_settings_refuse_to_start_without_email_backend_when_debug_is_off() -> None:
+    environment = {k: v for k, v in PRODUCTION.items() if k != "EMAIL_BACKEND"}
+
+    result = _manage("check", **environment)
+
+    assert result.returncode != 0
+    assert "EMAIL_BACKEND must be set when DEBUG is off" in result.stderr
+
+
+def test_check_deploy_flags_an_explicit_console_backend() -> None:
+    result = _manage(
+        "check", "--deploy", **{**PRODUCTION, "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    )
+
+    assert "gsx.W001" in result.stdout + result.stderr
+
+
+def test_email_check_is_an_error_for_an_implicit_console_backend(settings: Any) -> None:
+    from gsx_portal.checks import email_backend_delivers
+
+    settings.DEBUG = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    settings.EMAIL_BACKEND_EXPLICIT = False
+    implicit = [message.id for message in email_backend_delivers()]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    smtp = [message.id for message in email_backend_delivers()]
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    development = [message.id for message in email_backend_delivers()]
+
+    assert (implicit, smtp, development) == (["gsx.E001"], [], [])
 
 
 def test_embedded_default_uses_sqlite_and_eager_tasks() -> None:

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from conftest import ROUNDTABLE, VIENNA, browser_login, screenshot, seed_text
+from conftest import ROUNDTABLE, VIENNA, browser_login, screenshot, seed_text, totp_device_for
 from events.models import Convening
 from importing.parser import parse_summary
 from importing.services import ImportMetadata, convening_import
@@ -19,7 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def staff() -> User:
     # Not the conftest persona: transactional tests flush the Secretariat group its data migration
     # made, and these screens ask only for is_staff.
-    return UserFactory.create(username="staff", is_staff=True)
+    user = UserFactory.create(username="staff", is_staff=True)
+    totp_device_for(user)
+    return user
 
 
 def test_import_screen_from_paste_to_created_draft(page: Any, staff: User) -> None:

@@ -6,11 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.contrib.auth.models import User
+from django.http import Http404, HttpRequest, HttpResponse
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from events.models import Convening
 from events.tests.factories import ConveningFactory, NextStepFactory
+from organizations.access import secretariat_required
 from organizations.tests.factories import OrganizationFactory
 from recommendations.tests.factories import RecommendationFactory
 
@@ -28,6 +31,7 @@ SECRETARIAT_SCREENS = [
     ("get", "tracking:next_step_edit", "next_step"),
     ("get", "organizations_pending", None),
     ("post", "organization_verify", "organization"),
+    ("post", "organization_merge", "organization"),
 ]
 
 
@@ -74,3 +78,25 @@ def test_a_refused_post_goes_back_to_the_page_of_its_form_after_signing_in() -> 
 
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('login')}?next=http%3A//testserver{reverse('organizations_pending')}"
+
+
+@pytest.mark.parametrize("verified", [False, True])
+def test_secretariat_required_refuses_a_staff_session_without_a_verified_second_factor(
+    secretariat: User, verified: bool
+) -> None:
+    # Behind SecondFactorMiddleware such a session never reaches a view; the helper refuses it
+    # anyway, through is_secretariat, which reads the flag django-otp's middleware sets.
+    @secretariat_required
+    def screen(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("secretariat screen")
+
+    request = RequestFactory().get("/secretariat/")
+    secretariat.is_verified = lambda: verified  # type: ignore[attr-defined]  # as django_otp.middleware.OTPMiddleware
+    request.user = secretariat
+
+    try:
+        answer = screen(request).status_code
+    except Http404:
+        answer = 404
+
+    assert answer == (200 if verified else 404)

@@ -126,14 +126,39 @@ def test_signup_bad_input_is_refused_with_a_message_and_creates_nothing(
     assert mailoutbox == []
 
 
-def test_signup_existing_email_is_refused(client: Client) -> None:
-    UserFactory.create(username="someone", email="amina@example.org")
+def test_signup_with_an_address_in_use_answers_like_any_sign_up_and_tells_the_owner(
+    client: Client, mailoutbox: list[Any], commit: Any
+) -> None:
+    UserFactory.create(username="someone", email="amina@example.org", first_name="Amina", is_active=True)
+    fresh = commit(client.post, reverse("signup"), signup_data(email="new-person@example.org"))
 
-    response = client.post(reverse("signup"), signup_data())
+    response = commit(client.post, reverse("signup"), signup_data())
 
-    assert response.status_code == 400
-    assert "already exists" in response.content.decode()
+    assert (response.status_code, response["Location"]) == (fresh.status_code, fresh["Location"])
+    assert "already" not in client.get(response["Location"]).content.decode()
+    assert User.objects.filter(email__iexact="amina@example.org").count() == 1
+    assert [(m.to, "already has one" in m.body) for m in mailoutbox][-1] == (["amina@example.org"], True)
+
+
+def test_signup_with_an_unconfirmed_address_sends_a_fresh_confirmation(
+    client: Client, mailoutbox: list[Any], commit: Any
+) -> None:
+    commit(client.post, reverse("signup"), signup_data())
+
+    response = commit(client.post, reverse("signup"), signup_data())
+
+    assert response.status_code == 302
+    assert [m.subject for m in mailoutbox] == ["Confirm your e-mail address for the GSX Portal"] * 2
     assert User.objects.count() == 1
+
+
+def test_signup_does_not_disclose_an_unlisted_organization_of_the_same_name(client: Client) -> None:
+    unlisted = OrganizationFactory.create(name="Coastal Peace Forum", slug="coastal-peace-forum", verified_at=None)
+
+    response = client.post(reverse("signup"), signup_data(name="coastal  peace forum"))
+
+    assert response.status_code == 302
+    assert Organization.objects.filter(name__iexact="coastal peace forum").exclude(pk=unlisted.pk).count() == 1
 
 
 def test_signup_existing_organization_name_is_refused(client: Client) -> None:

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils import timezone
 
 from organizations import services
 from organizations.models import Membership, Organization
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 NEW = services.OrganizationRequest(name="Coastal Peace Forum", kind="cso", country="Senegal")
 
 
-def signup(**overrides: Any) -> User:
+def signup(**overrides: Any) -> Any:
     fields: dict[str, Any] = {
         "email": "amina@example.org",
         "first_name": "Amina",
@@ -46,25 +47,52 @@ def test_user_signup_needs_exactly_one_organization_choice() -> None:
     assert User.objects.count() == 0
 
 
-def test_user_signup_refuses_an_address_in_use_in_any_case() -> None:
-    UserFactory.create(username="someone", email="AMINA@example.org")
+def test_user_signup_with_an_address_in_use_in_any_case_makes_nothing_and_tells_its_owner(
+    mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    UserFactory.create(username="someone", email="AMINA@example.org", last_login=timezone.now())
 
-    with pytest.raises(services.AccountError, match="already exists"):
-        signup()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = signup()
 
-    assert Organization.objects.count() == 0
+    assert (result, Organization.objects.count(), User.objects.count()) == (None, 0, 1)
+    assert [m.to for m in mailoutbox] == [["AMINA@example.org"]]
+    assert "already has one" in mailoutbox[0].body
 
 
-def test_organization_request_refuses_a_name_in_use_and_makes_unique_slugs() -> None:
+def test_organization_request_refuses_a_verified_name_and_makes_unique_slugs() -> None:
     user = UserFactory.create()
     OrganizationFactory.create(name="Other", slug="coastal-peace-forum")
+    OrganizationFactory.create(name="Listed Forum", slug="listed-forum")
 
     organization = services.organization_request(user=user, request=NEW)
+    # An unlisted (unverified) namesake is not disclosed: a second registration is made.
+    again = services.organization_request(user=user, request=NEW)
     with pytest.raises(services.AccountError, match="already registered"):
-        services.organization_request(user=user, request=NEW)
+        services.organization_request(user=user, request=services.OrganizationRequest("listed forum", "cso", "Mali"))
 
-    assert organization.slug == "coastal-peace-forum-2"
+    assert (organization.slug, again.slug) == ("coastal-peace-forum-2", "coastal-peace-forum-3")
     assert organization.contact_email == user.email
+
+
+def test_organization_verify_refuses_a_namesake_of_a_verified_one_and_merge_folds_it_in() -> None:
+    staff = UserFactory.create(is_staff=True)
+    real = OrganizationFactory.create(name="Coastal Peace Forum")
+    applicant = UserFactory.create(username="applicant")
+    duplicate = OrganizationFactory.create(name="coastal peace forum", slug="dup", verified_at=None)
+    MembershipFactory.create(user=applicant, organization=duplicate, role=Membership.Role.ADMIN)
+
+    with pytest.raises(services.AccountError, match="merge"):
+        services.organization_verify(organization=duplicate, by=staff)
+    services.organization_merge(duplicate=duplicate, into=real, by=staff)
+
+    membership = Membership.objects.get(user=applicant)
+    assert (membership.organization, membership.state, membership.role) == (
+        real,
+        Membership.State.PENDING,
+        Membership.Role.MEMBER,
+    )
+    assert not Organization.objects.filter(pk=duplicate.pk).exists()
 
 
 def test_membership_request_is_idempotent_and_a_rejection_stands() -> None:

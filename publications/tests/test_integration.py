@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from conftest import celery_worker_env, start_celery_worker, stop_celery_worker
 from events.models import Convening
 from events.services import convening_publish
 from events.tests.factories import ConveningFactory, ParagraphFactory, SessionFactory
@@ -158,3 +159,41 @@ def test_publishing_prerenders_the_documents_donors_download(celery_worker_proce
     )
     response = Client().get(f"/convenings/{convening.slug}/brief.pdf")
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+
+
+def test_worker_killed_whole_mid_render_is_recovered_by_a_new_worker_without_beat(
+    celery_worker_process: subprocess.Popen[bytes], publications_root: Path
+) -> None:
+    """The main process and its children die at once: nothing puts the message back, and Redis
+    would hold it for its visibility timeout. A new worker (no beat) starts and re-sends it."""
+    convening = _big_convening()
+    url = f"/convenings/{convening.slug}/summary.pdf"
+    client = Client()
+
+    assert client.get(url).status_code == 202
+    assert _wait_for(lambda: RenderedDocument.objects.filter(attempts=1).exists(), 30)
+    time.sleep(0.4)
+    os.killpg(celery_worker_process.pid, signal.SIGKILL)
+    killed_at = time.monotonic()
+    celery_worker_process.wait(timeout=10)
+    assert RenderedDocument.objects.get().state == RenderedDocument.State.PENDING
+    replacement = start_celery_worker(celery_worker_env())
+    try:
+        # The download page polls, as a browser would.
+        status = 0
+        deadline = killed_at + services.RENDER_TIME_LIMIT_SECONDS + 30
+        while time.monotonic() < deadline:
+            response = client.get(url)
+            status = response.status_code
+            if status == 200:
+                content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+                break
+            time.sleep(1)
+        elapsed = time.monotonic() - killed_at
+    finally:
+        stop_celery_worker(replacement)
+
+    print(f"PDF received {elapsed:.1f} s after the whole worker was killed")  # the figure, for -s
+    assert status == 200, f"no PDF {elapsed:.0f} s after the worker was killed"
+    assert pdf_pages(content) == RenderedDocument.objects.get().pages
+    assert elapsed < services.RENDER_TIME_LIMIT_SECONDS + 30

@@ -12,6 +12,7 @@ from events.tests.factories import ConveningFactory, NextStepFactory, Participat
 from organizations.tests.factories import OrganizationFactory
 from publications import services
 from publications.models import Audience, RenderedDocument
+from publications.selectors import convening_summary_data
 from publications.tests.helpers import pdf_metadata, pdf_text
 from recommendations.tests.factories import EndorsementFactory, LetterFactory, RecommendationFactory, ThemeFactory
 
@@ -25,15 +26,16 @@ PUBLIC = "Open Public Forum"
 @pytest.fixture
 def world(db: None) -> dict[str, Any]:
     convening = ConveningFactory.create(summary_title="Meeting Summary")
-    confidential = OrganizationFactory.create(name=CONFIDENTIAL)
+    participants = {}
     for name, visibility in (
         (CONFIDENTIAL, Participation.Visibility.CONFIDENTIAL),
         (NETWORK_ONLY, Participation.Visibility.NETWORK),
         (PUBLIC, Participation.Visibility.PUBLIC),
     ):
-        organization = confidential if name == CONFIDENTIAL else OrganizationFactory.create(name=name)
-        ParticipationFactory.create(convening=convening, organization=organization, visibility=visibility)
-    NextStepFactory.create(convening=convening, text="Follow up with the host.").owners.set([confidential])
+        participants[name] = OrganizationFactory.create(name=name)
+        ParticipationFactory.create(convening=convening, organization=participants[name], visibility=visibility)
+    # Owners of a next step: each named only where the reader may see its participation.
+    NextStepFactory.create(convening=convening, text="Follow up with the host.").owners.set(participants.values())
     theme = ThemeFactory.create(name="Youth", slug="youth")
     rec = RecommendationFactory.create(convening=convening, number=1, headline="Fund youth work")
     rec.themes.set([theme])
@@ -117,3 +119,16 @@ def test_downloaded_public_summary_leaks_nothing(
     assert (first, response.status_code, RenderedDocument.objects.ready().count()) == ((202, 202), 200, 2)
     assert [name for name in (CONFIDENTIAL, NETWORK_ONLY, UNNAMED) if name in content] == []
     assert PUBLIC in content
+
+
+def test_summary_names_next_step_owners_by_audience(world: dict[str, Any]) -> None:
+    named = {}
+    for audience in (Audience.PUBLIC, Audience.NETWORK, Audience.SECRETARIAT):
+        data = convening_summary_data(convening=world["convening"], audience=audience)
+        named[audience] = data.next_steps[0].owners
+
+    assert named == {
+        Audience.PUBLIC: [PUBLIC],
+        Audience.NETWORK: [NETWORK_ONLY, PUBLIC],
+        Audience.SECRETARIAT: [CONFIDENTIAL, NETWORK_ONLY, PUBLIC],
+    }

@@ -237,3 +237,79 @@ def test_sweep_sends_renders_the_broker_never_received(db: None) -> None:
 
     unsent.refresh_from_db()
     assert (result["resent"], unsent.state, unsent.attempts) == (1, "ready", 1)
+
+
+def _pending(convening: Convening, *, sent_ago: dt.timedelta | None, started: bool = False) -> RenderedDocument:
+    now = timezone.now()
+    return RenderedDocument.objects.create(
+        kind="brief",
+        subject="convening",
+        subject_id=convening.pk,
+        version=str(convening.content_version),
+        audience="public",
+        enqueued_at=now - sent_ago if sent_ago is not None else None,
+        started_at=now - sent_ago if started and sent_ago is not None else None,
+    )
+
+
+def test_request_resends_a_render_pending_longer_than_its_time_limit(
+    db: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    convening = convening_with(1)
+    lost = _pending(convening, sent_ago=dt.timedelta(seconds=services.RENDER_TIME_LIMIT_SECONDS + 5), started=True)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.document_request(kind="brief", obj=convening, audience="public")
+
+    lost.refresh_from_db()
+    assert (len(callbacks), lost.state, lost.attempts) == (1, "ready", 1)
+
+
+def test_request_leaves_a_render_within_its_time_limit_alone(db: None, django_capture_on_commit_callbacks: Any) -> None:
+    convening = convening_with(1)
+    busy = _pending(convening, sent_ago=dt.timedelta(seconds=services.RENDER_TIME_LIMIT_SECONDS - 20), started=True)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.document_request(kind="brief", obj=convening, audience="public")
+
+    busy.refresh_from_db()
+    assert (len(callbacks), busy.state) == (0, "pending")
+
+
+def test_a_stale_render_is_resent_once_by_many_who_saw_it(db: None) -> None:
+    convening = convening_with(1)
+    lost = _pending(convening, sent_ago=dt.timedelta(minutes=5))
+    seen = lost.enqueued_at
+
+    sent = [services.document_resend(document_id=lost.pk, sent_at=seen) for _ in range(3)]
+
+    assert sent == [True, False, False]
+
+
+def test_a_starting_worker_resends_renders_a_dead_worker_had_begun(db: None) -> None:
+    convening = convening_with(1)
+    begun = _pending(convening, sent_ago=dt.timedelta(seconds=10), started=True)
+    other = convening_with(1)
+    queued = _pending(other, sent_ago=dt.timedelta(seconds=10))
+
+    from publications.tasks import resend_stale_renders
+
+    resend_stale_renders()
+
+    begun.refresh_from_db()
+    queued.refresh_from_db()
+    assert (begun.state, queued.state) == ("ready", "pending")
+
+
+def test_visibility_timeout_is_just_above_the_longest_task_time_limit() -> None:
+    from django.conf import settings
+
+    from gsx_portal.celery import app
+
+    app.loader.import_default_modules()
+    ours = [task for name, task in app.tasks.items() if not name.startswith("celery.")]
+    limits = [task.time_limit or settings.CELERY_TASK_TIME_LIMIT for task in ours]
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+
+    assert ours and all(limit for limit in limits)
+    assert max(limits) < timeout <= max(limits) + 60

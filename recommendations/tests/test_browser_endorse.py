@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conftest import browser_login, screenshot
+from conftest import browser_login, screenshot, totp_device_for
 from organizations.models import Organization
 from organizations.tests.factories import UserFactory
 from recommendations.models import Endorsement
@@ -22,6 +22,7 @@ def test_sign_up_verify_endorse_withdraw_and_sign_a_letter(
     # Not the secretariat fixture: its group comes from a data migration, which transactional
     # tests run before this one may have flushed. Being staff is what makes the secretariat.
     secretariat = UserFactory.create(username="staff", is_staff=True)
+    totp_device_for(secretariat)
     recommendation = RecommendationFactory.create(headline="Fund the core, not only the project")
     letter = LetterFactory.create(title="Letter to the Secretary-General")
 

@@ -1,8 +1,10 @@
-"""Counted but not named means it: no page, export, feed or PDF traces such an organization.
+"""Counted but not named means it, and a hidden participant stays hidden, on every page.
 
 The test loads the demo content, adds a verified organization that endorses and signs *without
-being named* (and a withdrawn unnamed endorsement, a comment and a signatory name), then, as
-anonymous, donor and CSO member, requests every page it can reach:
+being named* (and a withdrawn unnamed endorsement, a comment and a signatory name), and two that
+took part in a published convening confidentially and network-only and own its next steps and
+addressee responses there (the places that name an organization beside a convening or a
+recommendation). Then, as anonymous, donor and CSO member, it requests every page it can reach:
 
 - every named URL pattern of the project (admin aside), its arguments filled from the data by
   the rules in ``CANDIDATES`` (a new pattern whose arguments no rule fills makes
@@ -10,17 +12,21 @@ anonymous, donor and CSO member, requests every page it can reach:
 - list pages again with the organization's name as search text and its slug as filter values;
 - every same-site link, ``hx-get`` and ``src`` found on those pages (exports, PDFs, facets ...).
 
-Each response (HTML, CSV, JSON, XLSX, PDF text) must not contain the organization's name,
-slug, signatory or comment. Pages that name the organization for reasons that have nothing to
-do with endorsing (the directory lists every verified organization; its profile) are rendered
-again with its unnamed endorsements removed, and must be identical: being counted leaves no
-trace on them either (a count, a badge, a link).
+Each response (HTML, CSV, JSON, XLSX, PDF text) must not contain the unnamed organization's
+name, slug, signatory or comment, nor a hidden participant's name, slug or address (the
+network-only one is shown to the CSO member, a network member). Pages that name such an
+organization for reasons that have nothing to do with endorsing or taking part (the directory
+lists every verified organization; its profile) are rendered again with its unnamed
+endorsements, participations and ownerships removed, and must be identical: being counted or
+taking part leaves no trace on them either (a count, a badge, a link). Reminder e-mails and
+digests are checked the same way, per recipient.
 
 To re-run it after adding pages: ``pytest recommendations/tests/test_leaks.py``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import io
 import re
@@ -41,9 +47,17 @@ from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from events.models import Convening, NextStep
+from events.models import Convening, NextStep, Participation
 from organizations.models import Membership, Organization
-from recommendations.models import Addressee, Endorsement, Letter, Recommendation, StatusUpdate, Theme
+from recommendations.models import (
+    Addressee,
+    AddresseeResponse,
+    Endorsement,
+    Letter,
+    Recommendation,
+    StatusUpdate,
+    Theme,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +66,16 @@ SECRET_SLUG = "zephyr-quiet-collective"
 SECRET_SIGNATORY = "Zoltana Quillfeather"
 SECRET_COMMENT = "zq-comment-marker-7391"
 SECRETS = (SECRET_NAME, SECRET_SLUG, SECRET_SIGNATORY, SECRET_COMMENT)
+# Organizations that took part in a published convening under a visibility the reader may lack,
+# and own one of its next steps and an addressee response there.
+CONFIDENTIAL_NAME = "Yarrow Hidden Circle"
+CONFIDENTIAL_SLUG = "yarrow-hidden-circle"
+CONFIDENTIAL_SECRETS = (CONFIDENTIAL_NAME, CONFIDENTIAL_SLUG, "yarrow-office@example.org", "yarrow-admin@example.org")
+NETWORK_NAME = "Quince Network Ring"
+NETWORK_SLUG = "quince-network-ring"
+NETWORK_SECRETS = (NETWORK_NAME, NETWORK_SLUG, "quince-office@example.org")
+# Control names: one letter differs, so the same page about an organization that does not exist.
+CONTROL_WORDS = {"zephyr": "xephyr", "yarrow": "xarrow", "quince": "xuince"}
 
 PERSONAS = ("anonymous", "donor", "cso")
 SKIPPED_NAMESPACES = {"admin"}  # staff only; none of these personas is staff
@@ -60,7 +84,21 @@ MAX_URLS_PER_PERSONA = 800
 MAX_QUERY_VARIANTS_PER_PATH = 6
 # List pages are requested again with these parameters naming the organization (name for text
 # search, slug for filters): a filter that counts unnamed endorsements would show in the results.
-SEARCH_PARAMETERS = {"q": SECRET_NAME, "endorsed_by": SECRET_SLUG, "organization": SECRET_SLUG}
+SEARCH_PARAMETERS = [
+    ("q", SECRET_NAME),
+    ("endorsed_by", SECRET_SLUG),
+    ("organization", SECRET_SLUG),
+    ("q", CONFIDENTIAL_NAME),
+    ("organization", CONFIDENTIAL_SLUG),
+    ("owner", CONFIDENTIAL_SLUG),
+    ("q", NETWORK_NAME),
+]
+
+
+def secrets_for(persona: str) -> tuple[str, ...]:
+    """What this persona must never read: the network-only participant is a network member's to see."""
+    network = () if persona == "cso" else NETWORK_SECRETS
+    return SECRETS + CONFIDENTIAL_SECRETS + network
 
 
 @dataclass
@@ -75,6 +113,7 @@ class Data:
     memberships: list[Membership]
     status_updates: list[StatusUpdate]
     next_steps: list[NextStep]
+    hidden: list[Organization] = field(default_factory=list)
 
 
 def _slugs(objects: list[Any]) -> list[str]:
@@ -126,6 +165,7 @@ def data() -> Data:
             recommendation=recommendation, organization=named, signatory_name="Open Person", comment="Open comment."
         )
     Endorsement.objects.create(letter=letter, organization=named, signatory_name="Open Person")
+    hidden = add_hidden_participants(recommendations[0].convening, owner_too=named)
     return Data(
         secret=secret,
         convenings=list(Convening.objects.all()),
@@ -137,7 +177,50 @@ def data() -> Data:
         memberships=list(Membership.objects.all()),
         status_updates=list(StatusUpdate.objects.all()),
         next_steps=list(NextStep.objects.all()),
+        hidden=hidden,
     )
+
+
+def add_hidden_participants(convening: Convening, *, owner_too: Organization) -> list[Organization]:
+    """A confidential and a network-only participant of a published convening, owning with a public
+    co-owner an overdue next step and, each, an overdue addressee response."""
+    today = timezone.localdate()
+    confidential = Organization.objects.create(
+        name=CONFIDENTIAL_NAME,
+        slug=CONFIDENTIAL_SLUG,
+        kind=Organization.Kind.CSO,
+        contact_email="yarrow-office@example.org",
+        verified_at=timezone.now(),
+    )
+    admin = User.objects.create_user(username="yarrow-admin@example.org", email="yarrow-admin@example.org")
+    Membership.objects.create(
+        user=admin, organization=confidential, role=Membership.Role.ADMIN, state=Membership.State.APPROVED
+    )
+    network = Organization.objects.create(
+        name=NETWORK_NAME,
+        slug=NETWORK_SLUG,
+        kind=Organization.Kind.CSO,
+        contact_email="quince-office@example.org",
+        verified_at=timezone.now(),
+    )
+    Participation.objects.create(
+        convening=convening, organization=confidential, visibility=Participation.Visibility.CONFIDENTIAL
+    )
+    Participation.objects.create(convening=convening, organization=network, visibility=Participation.Visibility.NETWORK)
+    step = NextStep.objects.create(
+        convening=convening, order=99, text="Brief the host on the follow-up.", due_date=today - dt.timedelta(days=3)
+    )
+    step.owners.set([confidential, network, owner_too])
+    recommendations = list(convening.recommendations.order_by("number")[:2])
+    for recommendation, owner in zip(recommendations, (confidential, network), strict=True):
+        addressee = recommendation.addressees.order_by("pk").first() or Addressee.objects.order_by("pk").first()
+        assert addressee is not None
+        AddresseeResponse.objects.update_or_create(
+            recommendation=recommendation,
+            addressee=addressee,
+            defaults={"owner": owner, "due_date": today - dt.timedelta(days=2)},
+        )
+    return [confidential, network]
 
 
 def endorse_secretly(data: Data) -> None:
@@ -269,7 +352,7 @@ def crawl(client: Client, data: Data, capture: Any) -> Crawl:
         urls = candidates_for(route, data) or []
         seeds.extend(urls)
         if urls and "<" not in route:
-            seeds.extend(f"{urls[0]}?{urlencode({name: value})}" for name, value in SEARCH_PARAMETERS.items())
+            seeds.extend(f"{urls[0]}?{urlencode({name: value})}" for name, value in SEARCH_PARAMETERS)
     result = Crawl()
     queue = list(dict.fromkeys(seeds))
     variants: dict[str, int] = defaultdict(int)
@@ -298,9 +381,9 @@ def normalised(text: str) -> str:
     return re.sub(r"[A-Za-z0-9]{64}", "<csrf>", text)
 
 
-def found(text: str) -> list[str]:
+def found(text: str, secrets: tuple[str, ...] = SECRETS) -> list[str]:
     lowered = text.lower()
-    return [secret for secret in SECRETS if secret.lower() in lowered]
+    return [secret for secret in secrets if secret.lower() in lowered]
 
 
 def client_for(persona: str) -> Client:
@@ -312,11 +395,24 @@ def client_for(persona: str) -> Client:
 
 def as_control(text: str) -> str:
     """The same text about an organization that does not exist (one letter differs)."""
-    return text.replace("zephyr", "xephyr").replace("Zephyr", "Xephyr")
+    for word, control in CONTROL_WORDS.items():
+        text = text.replace(word, control).replace(word.title(), control.title())
+    return text
 
 
 def from_control(text: str) -> str:
-    return text.replace("xephyr", "zephyr").replace("Xephyr", "Zephyr")
+    for word, control in CONTROL_WORDS.items():
+        text = text.replace(control, word).replace(control.title(), word.title())
+    return text
+
+
+def forget_hidden(data: Data) -> None:
+    """Remove every trace the test put in: unnamed endorsements, hidden participations, ownerships."""
+    Endorsement.objects.filter(organization=data.secret).delete()
+    Participation.objects.filter(organization__in=data.hidden).delete()
+    for step in NextStep.objects.filter(owners__in=data.hidden).distinct():
+        step.owners.remove(*data.hidden)
+    AddresseeResponse.objects.filter(owner__in=data.hidden).update(owner=None)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -325,9 +421,10 @@ def test_counted_but_not_named_organization_leaves_no_trace(
 ) -> None:
     endorse_secretly(data)
     client = client_for(persona)
+    secrets = secrets_for(persona)
 
     after = crawl(client, data, django_capture_on_commit_callbacks)
-    naming = {url: page for url, page in after.pages.items() if found(page.text)}
+    naming = {url: page for url, page in after.pages.items() if found(page.text, secrets)}
     # A page may name the organization for reasons of its own: it echoes a search for it, or
     # lists every verified organization. Such a page must read the same as the page about an
     # organization that does not exist, or as the page without the unnamed endorsements.
@@ -337,7 +434,7 @@ def test_counted_but_not_named_organization_leaves_no_trace(
         if as_control(url) != url
     }
     with transaction.atomic():
-        Endorsement.objects.filter(organization=data.secret).delete()
+        forget_hidden(data)
         without = {url: fetch(client, url, django_capture_on_commit_callbacks) for url in naming}
         transaction.set_rollback(True)
 
@@ -345,10 +442,10 @@ def test_counted_but_not_named_organization_leaves_no_trace(
         control = controls.get(url)
         if control is not None and normalised(from_control(control.text)) == normalised(page.text):
             return True
-        return bool(found(without[url].text)) and normalised(without[url].text) == normalised(page.text)
+        return bool(found(without[url].text, secrets)) and normalised(without[url].text) == normalised(page.text)
 
     leaks = [
-        f"{url} ({page.status}, {page.content_type}): {found(page.text)}"
+        f"{url} ({page.status}, {page.content_type}): {found(page.text, secrets)}"
         for url, page in naming.items()
         if not explained(url, page)
     ]
@@ -358,6 +455,10 @@ def test_counted_but_not_named_organization_leaves_no_trace(
     # The pages do count the organization: counted, just not named.
     detail = after.pages[data.recommendations[0].get_absolute_url()].text
     assert "Endorsed by 2 organizations, 1 of them not named" in detail
+    # The next step is there, with the owners this reader may see named.
+    convening = after.pages[data.recommendations[0].convening.get_absolute_url()].text
+    assert "Brief the host on the follow-up." in convening
+    assert [NETWORK_NAME in convening, "Riverbank Youth Forum" in convening] == [persona == "cso", True]
 
 
 def test_leak_crawl_reaches_every_url_pattern(data: Data, django_capture_on_commit_callbacks: Any) -> None:
@@ -378,3 +479,67 @@ def test_leak_helpers_find_the_secrets_in_any_case() -> None:
     assert list(links_in('<a href="/x/?a=1&amp;b=2">x</a><a href="https://elsewhere.example/">y</a>')) == [
         "/x/?a=1&b=2"
     ]
+
+
+# --- E-mails: reminders and digests, per recipient ------------------------------------------
+
+
+def mail_text(message: Any) -> str:
+    parts = [message.subject, message.body, " ".join(message.to + message.cc + message.bcc)]
+    parts += [str(content) for content, _mimetype in getattr(message, "alternatives", [])]
+    return "\n".join(parts)
+
+
+def test_reminder_emails_name_no_hidden_co_owner_and_disclose_no_other_address(data: Data) -> None:
+    from django.core import mail
+
+    from tracking.services import next_step_reminders_send
+
+    step = NextStep.objects.get(text="Brief the host on the follow-up.")
+    donor_organization = Organization.objects.get(memberships__user__username="donor")
+    step.owners.add(donor_organization)
+    confidential, network = data.hidden
+
+    next_step_reminders_send(today=timezone.localdate())
+
+    messages = [m for m in mail.outbox if "Brief the host on the follow-up." in m.body]
+    leaks = []
+    for message in messages:
+        own = {o.pk for o in (confidential, network) if o.contact_email in message.to}
+        forbidden = SECRETS + (() if confidential.pk in own else CONFIDENTIAL_SECRETS)
+        forbidden += () if network.pk in own else NETWORK_SECRETS
+        leaks += [(message.to, found(mail_text(message), forbidden))]
+    assert [found_ for _to, found_ in leaks if found_] == []
+    # One message per owner organization, each to its own addresses only.
+    assert sorted(m.to for m in messages) == sorted(
+        [
+            ["cso@riverbank.example"],
+            ["donor@northlight.example"],
+            ["quince-office@example.org"],
+            ["yarrow-admin@example.org", "yarrow-office@example.org"],
+        ]
+    )
+    # Public co-owners are still named to each other.
+    riverbank = next(m for m in messages if m.to == ["donor@northlight.example"])
+    assert "Riverbank Youth Forum" in riverbank.body
+
+
+@pytest.mark.parametrize("persona", ["donor", "cso"])
+def test_digest_names_no_hidden_owner(data: Data, persona: str) -> None:
+    from django.core import mail
+
+    from tracking.models import Follow
+    from tracking.services import digest_send
+
+    user = User.objects.get(username=persona)
+    convening = data.recommendations[0].convening
+    Follow.objects.create(user=user, convening=convening)
+    for recommendation in data.recommendations[:2]:
+        Follow.objects.create(user=user, recommendation=recommendation)
+
+    sent = digest_send(user_id=user.pk, now=timezone.now() + dt.timedelta(minutes=1))
+
+    assert sent is True
+    text = mail_text(mail.outbox[-1])
+    assert "Brief the host on the follow-up." in text
+    assert found(text, secrets_for(persona)) == []

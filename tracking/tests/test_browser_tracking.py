@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import browser_login, screenshot
+from conftest import browser_login, screenshot, totp_device_for
 from events.tests.factories import ConveningFactory
 from organizations.tests.factories import UserFactory
 from recommendations.tests.factories import AddresseeFactory, RecommendationFactory
@@ -19,7 +19,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def staff():
     # Not the conftest persona: transactional tests flush the Secretariat group its data
     # migration creates, and the pages here only ask is_staff.
-    return UserFactory.create(username="officer", is_staff=True)
+    user = UserFactory.create(username="officer", is_staff=True)
+    totp_device_for(user)
+    return user
 
 
 def _record(page, *, addressee: str, status: str, source: str, reason: str, url: str = "", file=None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.core import mail, signing
@@ -290,3 +291,26 @@ def test_digest_content_reports_a_new_next_step_already_close_to_its_due_date(cs
     digest = digest_content(user=cso_member, since=since, until=until)
 
     assert [(d.text, d.overdue) for d in digest.deadlines] == [("Added late", False)]
+
+
+def test_unsubscribe_link_expires_and_the_page_never_shows_the_address(client, cso_member, settings) -> None:
+    token = unsubscribe_token(user=cso_member)
+    asked = client.get(_unsubscribe_path(token))
+    old = signing.dumps({"user": cso_member.pk}, salt=UNSUBSCRIBE_SALT)
+
+    with time_machine_days(61):
+        expired = client.post(_unsubscribe_path(old))
+
+    assert asked.status_code == 200
+    assert cso_member.email not in asked.content.decode()
+    assert expired.status_code == 400
+    assert not DigestSubscription.objects.filter(user=cso_member, unsubscribed_at__isnull=False).exists()
+
+
+def time_machine_days(days: int) -> Any:
+    """Signing reads time.time(): move it forward by ``days``."""
+    import time
+    from unittest import mock
+
+    now = time.time()
+    return mock.patch("django.core.signing.time.time", return_value=now + days * 24 * 3600)

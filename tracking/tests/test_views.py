@@ -77,6 +77,25 @@ def test_status_update_record_page_records_and_returns_to_the_timeline(client, s
     assert recommendation.status == Status.IN_PROGRESS
 
 
+def test_status_update_form_says_the_note_is_public_and_keeps_the_internal_note_to_staff(
+    client, secretariat, recommendation
+) -> None:
+    recommendation.convening.publish()
+    client.force_login(secretariat)
+    form = client.get(_url(recommendation)).content.decode()
+    _post(
+        client, recommendation, note="Confirmed in the UNDP newsletter.", internal_note="Source asked not to be named"
+    )
+    client.logout()
+
+    public = client.get(recommendation.get_absolute_url()).content.decode()
+
+    assert "Public: everyone reading the recommendation sees this note." in form
+    assert "Secretariat only" in form
+    assert StatusUpdate.objects.get().internal_note == "Source asked not to be named"
+    assert ["Confirmed in the UNDP newsletter." in public, "Source asked not to be named" in public] == [True, False]
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
