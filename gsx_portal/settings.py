@@ -49,7 +49,22 @@ if not DEBUG and not TESTING and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The portal's public address, for links made outside a request: PDFs (QR codes) rendered by
+# workers, digests and reminders sent by beat. Inside a request, links use the request's host
+# (gsx_portal.site). Production must say it: a default would print 127.0.0.1 into every brief.
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+if not SITE_URL:
+    if not DEBUG and not TESTING:
+        raise ImproperlyConfigured(
+            "SITE_URL must be set when DEBUG is off: the public address of the portal, "
+            "e.g. https://portal.example.org (used in PDFs, QR codes and e-mails)."
+        )
+    SITE_URL = "http://127.0.0.1:8000"
+if not ALLOWED_HOSTS and not DEBUG and not TESTING:
+    # The host of SITE_URL is the one the portal answers to unless ALLOWED_HOSTS says more.
+    from urllib.parse import urlsplit
+
+    ALLOWED_HOSTS = [urlsplit(SITE_URL).hostname or ""]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,6 +82,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "gsx_portal",
     "organizations",
     "events",
     "recommendations",
@@ -77,9 +93,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight after security, before sessions: a CSS file needs no session or user.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "gsx_portal.site.RequestOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A second factor (TOTP) for staff and for anyone who set one up (organizations/second_factor.py).
@@ -116,7 +137,8 @@ TEMPLATES = [
 # --- Database: SQLite under var/ unless DATABASE_URL names another one (PostgreSQL in production).
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Connections are kept a minute and checked before reuse, so a PostgreSQL restart costs no errors.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -160,6 +182,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 # PDF renders get their own queue so a burst of them never delays mail or digests.
 CELERY_TASK_ROUTES = {"publications.tasks.document_render": {"queue": "pdf"}}
 CELERY_BEAT_SCHEDULE["publications-sweep"] = {"task": "publications.tasks.documents_sweep", "schedule": 60.0}
+# A heartbeat through each queue: /readyz reports "workers: stale" when renders wait and no
+# worker has taken one for WORKER_STALE_MINUTES.
+for _queue in ("celery", "pdf"):
+    CELERY_BEAT_SCHEDULE[f"worker-heartbeat-{_queue}"] = {
+        "task": "publications.tasks.worker_heartbeat",
+        "schedule": 60.0,
+        "kwargs": {"queue": _queue},
+        "options": {"queue": _queue},
+    }
+WORKER_STALE_MINUTES = int(os.environ.get("WORKER_STALE_MINUTES", "5"))
 # Follow-up tracking (UTC, as CELERY_TIMEZONE): the weekly digest on Monday morning, and
 # next-step reminders daily; both are idempotent, so a repeated or late beat sends nothing twice.
 CELERY_BEAT_SCHEDULE["tracking-weekly-digest"] = {
@@ -219,6 +251,21 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+# whitenoise serves STATIC_ROOT from the application server itself (no nginx rule to keep in
+# step), with hashed names cached for a year and gzip/brotli copies made by collectstatic.
+# Development and tests read the source folders directly, so no collectstatic is needed there.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG or TESTING
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Development and tests: whitenoise finds files in their source folders, as runserver would.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+if DEBUG or TESTING:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing one
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Rendered PDFs: shared by web and workers, never served as media (audience-checked views only).
@@ -241,6 +288,8 @@ if not DEBUG and not TESTING and not EMAIL_BACKEND_EXPLICIT:
         "EMAIL_BACKEND must be set when DEBUG is off (e.g. django.core.mail.backends.smtp.EmailBackend "
         "with EMAIL_HOST): otherwise password-reset links are printed to the server's log."
     )
+# For the file backend (`make serve` on a machine without SMTP): one file per message.
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", VAR_DIR / "mail"))
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -261,8 +310,47 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env_bool("SECURE_PROXY_SSL_HEADER", False):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Behind a TLS-terminating proxy (nginx, a load balancer) that sets X-Forwarded-Proto and
+# X-Forwarded-Host: trust them only when the proxy is the only way in (docs/deploy.md).
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = env_bool("USE_X_FORWARDED_HOST", False)
+
+# Content-Security-Policy (django-csp 4 format): our own origin only, no inline script or style,
+# no eval. Pages keep their JavaScript in static/js and their styles in static/css.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for the QR codes and server-drawn charts embedded as data URIs.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        # The PDF page downloads a ready file through a hidden frame of our own.
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+# Features no page of ours uses are switched off for it and for anything it could embed.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 LOGGING = {
     "version": 1,

@@ -14,7 +14,11 @@ secretariat_urls = [
     *recommendations_secretariat.urlpatterns,
 ]
 
+from . import health
+
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("_nested_admin/", include("nested_admin.urls")),

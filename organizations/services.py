@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.mail import send_mail
@@ -23,6 +22,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from gsx_portal.history import history_actor
+from gsx_portal.site import absolute_url, site_url
 
 from .models import ConfidentialAccess, Membership, Organization
 
@@ -59,7 +59,7 @@ class OrganizationRequest:
 def _send(*, to: list[str], template: str, context: dict[str, Any]) -> None:
     if not to:
         return
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {"site_url": site_url(), **context}
     subject = " ".join(render_to_string(f"organizations/email/{template}_subject.txt", context).split())
     body = render_to_string(f"organizations/email/{template}.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, to))
@@ -133,8 +133,8 @@ def signup_existing_account_notify(*, user: User) -> None:
         template="signup_existing_account",
         context={
             "user": user,
-            "login_url": settings.SITE_URL + reverse("login"),
-            "reset_url": settings.SITE_URL + reverse("password_reset"),
+            "login_url": absolute_url(reverse("login")),
+            "reset_url": absolute_url(reverse("password_reset")),
         },
     )
 
@@ -149,7 +149,7 @@ def signup_confirmation_send(*, user: User) -> None:
             "token": email_confirmation_token.make_token(user),
         },
     )
-    _send(to=[user.email], template="signup_confirm", context={"user": user, "confirm_url": settings.SITE_URL + path})
+    _send(to=[user.email], template="signup_confirm", context={"user": user, "confirm_url": absolute_url(path)})
 
 
 def signup_confirmation_resend(*, email: str) -> None:

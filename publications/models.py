@@ -105,3 +105,22 @@ class RenderedDocument(models.Model):
             "version": self.version,
             "audience": self.audience,
         }
+
+
+class WorkerHeartbeat(models.Model):
+    """When a worker on a queue last ran beat's heartbeat task: proof that someone takes tasks.
+
+    A row per queue, written by whichever worker took the task; ``/readyz`` compares it with
+    the renders waiting (publications.selectors.workers_state).
+    """
+
+    queue = models.CharField(_("queue"), max_length=40, unique=True)
+    beat_at = models.DateTimeField(_("last heartbeat"))
+    hostname = models.CharField(_("worker"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.queue} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -9,6 +9,7 @@ only when active and named, for every audience: a PDF travels further than a pag
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,7 @@ from .documents import (
     SummaryData,
     content_digest,
 )
-from .models import Audience
+from .models import Audience, RenderedDocument, WorkerHeartbeat
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -264,3 +265,18 @@ def letter_data(*, letter: Letter, audience: str) -> LetterData:
         unnamed_count=max(active.count() - len(signatories), 0),
     )
     return dataclasses.replace(data, version=content_digest(data))
+
+
+def workers_state(*, stale_after: dt.timedelta, now: dt.datetime | None = None) -> str:
+    """ "ok", or "stale" when renders wait and no worker took a heartbeat for ``stale_after``.
+
+    Renders sent less than ``stale_after`` ago are not yet a sign of trouble: a worker may be
+    busy with the ones before them.
+    """
+    now = now or timezone.now()
+    cutoff = now - stale_after
+    waiting = RenderedDocument.objects.filter(state=RenderedDocument.State.PENDING, created_at__lt=cutoff).exists()
+    if not waiting:
+        return "ok"
+    alive = WorkerHeartbeat.objects.filter(queue="pdf", beat_at__gte=cutoff).exists()
+    return "ok" if alive else "stale"

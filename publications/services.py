@@ -31,7 +31,7 @@ from recommendations.models import Letter, Theme
 
 from . import render, selectors
 from .documents import BriefData, DocumentData, SummaryData
-from .models import Audience, RenderedDocument, publications_storage
+from .models import Audience, RenderedDocument, WorkerHeartbeat, publications_storage
 
 logger = logging.getLogger(__name__)
 
@@ -351,3 +351,10 @@ def _delete_unreferenced_files(*, now: dt.datetime) -> int:
             storage.delete(relative)
             deleted += 1
     return deleted
+
+
+def worker_heartbeat_record(*, queue: str, hostname: str = "") -> dict[str, Any]:
+    """A worker took beat's heartbeat task from ``queue`` now."""
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(queue=queue, defaults={"beat_at": now, "hostname": hostname[:200]})
+    return {"queue": queue, "at": now.isoformat()}

@@ -48,6 +48,12 @@ def documents_sweep() -> dict[str, int]:
     return result
 
 
+@shared_task(bind=True, ignore_result=True, expires=120)
+def worker_heartbeat(self: Any, *, queue: str) -> dict[str, Any]:
+    # expires: a heartbeat nobody took within two minutes says nothing any more; drop it.
+    return services.worker_heartbeat_record(queue=queue, hostname=str(self.request.hostname or ""))
+
+
 @worker_process_init.connect
 def warm_up_renderer(**kwargs: Any) -> None:
     """Parse the stylesheet and load the fonts once per worker process, before the first click."""

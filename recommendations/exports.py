@@ -12,8 +12,9 @@ from collections.abc import Iterable, Iterator
 from io import BytesIO
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import gettext as _
+
+from gsx_portal.site import absolute_url
 
 from .models import Recommendation
 
@@ -43,7 +44,7 @@ def columns() -> list[str]:
 
 
 def permalink(recommendation: Recommendation) -> str:
-    return f"{settings.SITE_URL}{recommendation.get_absolute_url()}"
+    return absolute_url(recommendation.get_absolute_url())
 
 
 def row(recommendation: Recommendation) -> list[Any]:

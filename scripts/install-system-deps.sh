@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian/Ubuntu packages the portal needs, only those that are missing.
 #   runtime: the libraries WeasyPrint loads (Pango, HarfBuzz with its subsetter for fast font
-#            subsetting), fonts for PDFs;
+#            subsetting), fonts for PDFs; pg_dump/pg_restore for `make backup`/`make restore`;
 #   --dev:   also Chromium for browser tests and poppler-utils to read PDFs back.
 # On a machine without apt it says what to install and carries on.
 set -euo pipefail
 
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core fonts-liberation shared-mime-info)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core fonts-liberation shared-mime-info postgresql-client)
 if [ "${1:-}" = "--dev" ]; then
   # gettext: makemessages/compilemessages for the fr and ru catalogues under locale/.
   packages+=(chromium poppler-utils gettext)

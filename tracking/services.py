@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
@@ -20,6 +19,7 @@ from events.models import Convening, NextStep
 from events.selectors import next_step_owners
 from gsx_portal.clock import portal_today
 from gsx_portal.history import history_actor
+from gsx_portal.site import absolute_url, site_url
 from organizations.models import Membership, Organization
 from recommendations.models import Letter, Recommendation, Theme
 
@@ -125,8 +125,8 @@ def _next_step_remind(*, next_step_id: int, when: str, marker: str, today: dt.da
         "when": when,
         "overdue": when == "after",
         "days": abs((step.due_date - today).days) if step.due_date else 0,
-        "url": settings.SITE_URL + step.convening.get_absolute_url(),
-        "dashboard_url": settings.SITE_URL + reverse("tracking:convening_dashboard", args=[step.convening.slug]),
+        "url": absolute_url(step.convening.get_absolute_url()),
+        "dashboard_url": absolute_url(reverse("tracking:convening_dashboard", args=[step.convening.slug])),
     }
     subject = render_to_string("tracking/email/next_step_reminder_subject.txt", context).strip()
     sent: set[str] = set()
@@ -222,13 +222,13 @@ def digest_send(*, user_id: int, now: dt.datetime | None = None) -> bool:
 
 
 def _digest_mail(*, user: User, digest: selectors.Digest) -> EmailMultiAlternatives:
-    unsubscribe_url = settings.SITE_URL + reverse("tracking:unsubscribe", args=[unsubscribe_token(user=user)])
+    unsubscribe_url = absolute_url(reverse("tracking:unsubscribe", args=[unsubscribe_token(user=user)]))
     context = {
         "user": user,
         "digest": digest,
-        "site_url": settings.SITE_URL,
+        "site_url": site_url(),
         "unsubscribe_url": unsubscribe_url,
-        "following_url": settings.SITE_URL + reverse("tracking:following"),
+        "following_url": absolute_url(reverse("tracking:following")),
     }
     message = EmailMultiAlternatives(
         subject=render_to_string("tracking/email/digest_subject.txt", context).strip(),

@@ -28,7 +28,7 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_settings_refuse_missing_secret_key_when_debug_is_off() -> None:
-    result = _manage("check", DEBUG="0")
+    result = _manage("check", DEBUG="0", SITE_URL="https://portal.example")
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
@@ -45,6 +45,7 @@ PRODUCTION = {
     "SECRET_KEY": "k" * 20 + "Zq8#vX2!mP9@wL4$rT7^yU1&nB5*cE3(hJ6)" + "s" * 10,
     "ALLOWED_HOSTS": "portal.example",
     "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+    "SITE_URL": "https://portal.example",
 }
 
 
@@ -99,3 +100,10 @@ def test_embedded_default_uses_sqlite_and_eager_tasks() -> None:
     )
 
     assert result.stdout.strip().splitlines()[-1] == "django.db.backends.sqlite3 True"
+
+
+def test_settings_refuse_missing_site_url_when_debug_is_off() -> None:
+    result = _manage("check", DEBUG="0", SECRET_KEY="k" * 60, SITE_URL="")
+
+    assert result.returncode != 0
+    assert "SITE_URL must be set" in result.stderr
