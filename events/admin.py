@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import nested_admin
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -52,10 +55,12 @@ class RecommendationInline(nested_admin.NestedStackedInline):
     show_change_link = True
 
     def get_readonly_fields(self, request: HttpRequest, obj: Convening | None = None) -> list[str]:
-        # References cite these numbers: they are frozen once the convening is published.
+        # The status is derived from the status updates, never typed (a typed "Implemented"
+        # would show publicly with nothing behind it). References cite the numbers: they are
+        # frozen once the convening is published.
         if obj is not None and obj.is_published:
-            return ["number"]
-        return []
+            return ["number", "status"]
+        return ["status"]
 
 
 class KeyThemeInline(nested_admin.NestedTabularInline):
@@ -91,15 +96,29 @@ class ConveningAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
     search_fields = ["title", "code", "city", "country", "host_conference", "summary_title"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "start_date"
-    actions = ["publish"]
-    readonly_fields = ["content_version", "published_at"]
+    actions = ["publish", "unpublish", "archive", "unarchive"]
+    # Publishing goes through the service (published_at, pre-rendering, the duplicate check):
+    # the status is never typed, and the page's buttons and the actions call the services.
+    readonly_fields = ["status", "content_version", "published_at", "archived_at", "duplicate_of"]
+    change_form_template = "admin/events/convening/change_form.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "code", ("kind", "series", "status"), "summary_title"]}),
         (
             _("When and where"),
             {"fields": [("start_date", "end_date"), ("city", "venue"), ("country", "region"), "host_conference"]},
         ),
-        (_("Summary"), {"fields": ["rule", "overview", "disclaimer", ("published_at", "content_version")]}),
+        (
+            _("Summary"),
+            {
+                "fields": [
+                    "rule",
+                    "overview",
+                    "disclaimer",
+                    ("published_at", "content_version"),
+                    ("archived_at", "duplicate_of"),
+                ]
+            },
+        ),
     ]
     inlines = [
         KeyThemeInline,
@@ -119,6 +138,26 @@ class ConveningAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
 
             convening_content_changed(convening_id=form.instance.pk)
 
+    # --- Publishing, unpublishing and archiving: actions and the change page's buttons ----------
+
+    def _publish(self, request: HttpRequest, convenings: Iterable[Convening], *, confirmed: bool) -> list[Convening]:
+        """Publish the drafts among ``convenings``; returns the likely duplicates left unconfirmed."""
+        from .services import PublishNeedsConfirmation, convening_publish
+
+        published, waiting = 0, []
+        for convening in convenings:
+            if convening.is_published:
+                continue
+            try:
+                convening_publish(convening=convening, confirm_duplicate=confirmed)
+            except PublishNeedsConfirmation:
+                waiting.append(convening)
+            else:
+                published += 1
+        if published:
+            self.message_user(request, _("%(count)d convening(s) published.") % {"count": published}, messages.SUCCESS)
+        return waiting
+
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
         response = super().change_view(request, object_id, form_url, extra_context)
         confidential = Participation.objects.filter(
@@ -129,14 +168,91 @@ class ConveningAdmin(SimpleHistoryAdmin, nested_admin.NestedModelAdmin):
         return response
 
     @admin.action(description=_("Publish selected convenings"))
-    def publish(self, request: HttpRequest, queryset: QuerySet[Convening]) -> None:
-        from .services import convening_publish
+    def publish(self, request: HttpRequest, queryset: QuerySet[Convening]) -> HttpResponse | None:
+        confirmed = request.POST.get("confirm_duplicate") == "1"
+        waiting = self._publish(request, queryset.select_related("duplicate_of"), confirmed=confirmed)
+        if not waiting:
+            return None
+        # A second, explicit confirmation, on a page of its own (as Django's own delete action).
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Publish likely duplicates?"),
+            "opts": self.model._meta,
+            "convenings": waiting,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/events/convening/publish_confirm.html", context)
+
+    @admin.action(description=_("Unpublish selected convenings (back to draft)"))
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Convening]) -> None:
+        from .services import convening_unpublish
 
         count = 0
-        for convening in queryset.filter(status=Convening.Status.DRAFT):
-            convening_publish(convening=convening)
+        for convening in queryset.filter(status=Convening.Status.PUBLISHED):
+            convening_unpublish(convening=convening)
             count += 1
-        self.message_user(request, _("%(count)d convening(s) published.") % {"count": count}, messages.SUCCESS)
+        self.message_user(request, _("%(count)d convening(s) unpublished.") % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Archive selected convenings (hidden from lists, pages still answer)"))
+    def archive(self, request: HttpRequest, queryset: QuerySet[Convening]) -> None:
+        self._archive(request, queryset.filter(archived_at__isnull=True), archived=True)
+
+    @admin.action(description=_("Bring selected convenings back from the archive"))
+    def unarchive(self, request: HttpRequest, queryset: QuerySet[Convening]) -> None:
+        self._archive(request, queryset.filter(archived_at__isnull=False), archived=False)
+
+    def _archive(self, request: HttpRequest, convenings: Iterable[Convening], *, archived: bool) -> None:
+        from .services import convening_archive
+
+        count = 0
+        for convening in convenings:
+            convening_archive(convening=convening, archived=archived)
+            count += 1
+        message = (
+            _("%(count)d convening(s) archived.") if archived else _("%(count)d convening(s) back from the archive.")
+        )
+        self.message_user(request, message % {"count": count}, messages.SUCCESS)
+
+    def response_change(self, request: HttpRequest, obj: Convening) -> HttpResponse:
+        """The buttons of the change page: the form is saved first, then the service runs."""
+        from .services import convening_unpublish
+
+        if "_publish" in request.POST:
+            if self._publish(request, [obj], confirmed=request.POST.get("confirm_duplicate") == "1"):
+                self.message_user(
+                    request,
+                    _("%(code)s looks like a duplicate of %(other)s: tick the confirmation to publish it anyway.")
+                    % {"code": obj.code, "other": obj.duplicate_of.code if obj.duplicate_of else "?"},
+                    messages.WARNING,
+                )
+            return HttpResponseRedirect(request.path)
+        if "_unpublish" in request.POST:
+            convening_unpublish(convening=obj)
+            self.message_user(request, _("%(code)s is a draft again.") % {"code": obj.code}, messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
+        if "_archive" in request.POST or "_unarchive" in request.POST:
+            self._archive(request, [obj], archived="_archive" in request.POST)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    # --- Nothing published is deleted -------------------------------------------------------------
+
+    def has_delete_permission(self, request: HttpRequest, obj: Convening | None = None) -> bool:
+        if obj is not None and obj.is_published:
+            return False  # unpublish or archive instead; the change page says so
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[Any, Any, Any, list[Any]]:
+        # The bulk "delete selected" action asks no per-object permission: refuse published ones here.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        published = [obj for obj in objs if isinstance(obj, Convening) and obj.is_published]
+        if published and super().has_delete_permission(request):
+            # Not a missing permission: say why, in the "protected" list, with what to do instead.
+            perms_needed = set(perms_needed) - {str(Convening._meta.verbose_name)}
+        protected = list(protected) + [
+            _("%(convening)s is published: unpublish or archive it instead.") % {"convening": obj} for obj in published
+        ]
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(Participation)

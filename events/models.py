@@ -22,6 +22,17 @@ class ConveningQuerySet(models.QuerySet["Convening"]):
     def published(self) -> ConveningQuerySet:
         return self.filter(status=Convening.Status.PUBLISHED)
 
+    def listed(self) -> ConveningQuerySet:
+        """Not archived: archived convenings leave the lists, but their pages still answer."""
+        return self.filter(archived_at__isnull=True)
+
+    def likely_duplicates_of(self, convening: Convening) -> ConveningQuerySet:
+        """Other convenings imported from the same text, or with the same title and start date."""
+        same = Q(title__iexact=convening.title, start_date=convening.start_date)
+        if convening.source_sha256:
+            same |= Q(source_sha256=convening.source_sha256)
+        return self.filter(same).exclude(pk=convening.pk)
+
     def visible_to(self, user: User | AnonymousUser | None) -> ConveningQuerySet:
         """Drafts are the secretariat's working copies; everyone else sees published ones."""
         if is_secretariat(user):
@@ -41,6 +52,8 @@ class Convening(models.Model):
         WEBINAR = "webinar", _("Webinar")
 
     class Rule(models.TextChoices):
+        # Neither the secretariat's summaries nor most convenings state a rule: none is shown then.
+        NOT_STATED = "not_stated", _("Not stated")
         CHATHAM_HOUSE = "chatham_house", _("Chatham House Rule")
         ON_THE_RECORD = "on_the_record", _("On the record")
         CLOSED = "closed", _("Closed meeting")
@@ -69,9 +82,21 @@ class Convening(models.Model):
     summary_title = models.CharField(_("summary title"), max_length=200, blank=True)
     overview = models.TextField(_("overview"), blank=True, help_text=_("Markdown."))
     disclaimer = models.TextField(_("disclaimer"), blank=True)
-    rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices, default=Rule.CHATHAM_HOUSE)
+    rule = models.CharField(_("rule"), max_length=20, choices=Rule.choices, default=Rule.NOT_STATED)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Archived: out of every list, while its URLs still answer (with a notice); citations stay valid.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # Set by the importer when another convening has the same text or title and date: publishing
+    # then needs an explicit second confirmation.
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("likely duplicate of"),
+    )
     # Bumped on every change that alters a rendered document, so cached PDFs key on it.
     content_version = models.PositiveIntegerField(default=1, editable=False)
     # The SHA-256 of the imported summary's text: importing the same document again finds this
@@ -109,10 +134,23 @@ class Convening(models.Model):
     def place(self) -> str:
         return ", ".join(part for part in (self.venue, self.city, self.country) if part)
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def rule_is_stated(self) -> bool:
+        return self.rule != self.Rule.NOT_STATED
+
     def publish(self) -> None:
         self.status = self.Status.PUBLISHED
         self.published_at = self.published_at or timezone.now()
         self.save(update_fields=["status", "published_at", "updated_at"])
+
+    def unpublish(self) -> None:
+        # published_at stays: it is when the convening first went out, which history must keep.
+        self.status = self.Status.DRAFT
+        self.save(update_fields=["status", "updated_at"])
 
 
 class Session(models.Model):

@@ -17,7 +17,7 @@ from recommendations import selectors as recommendation_selectors
 
 from . import selectors
 from .models import Convening
-from .services import convening_publish
+from .services import PublishNeedsConfirmation, convening_publish
 
 
 @method_decorator(secretariat_required, name="dispatch")
@@ -51,6 +51,10 @@ def convening_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
     if convening.is_published:
         messages.info(request, _("%(code)s was already published.") % {"code": convening.code})
     else:
-        convening_publish(convening=convening)
-        messages.success(request, _("%(code)s is published.") % {"code": convening.code})
+        try:
+            convening_publish(convening=convening, confirm_duplicate=request.POST.get("confirm_duplicate") == "1")
+        except PublishNeedsConfirmation as exc:
+            messages.warning(request, str(exc))
+        else:
+            messages.success(request, _("%(code)s is published.") % {"code": convening.code})
     return redirect("secretariat:convening", slug=convening.slug)

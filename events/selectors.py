@@ -49,6 +49,7 @@ def convening_facets(*, user: User | AnonymousUser | None, filterset: ConveningF
     chosen = filterset.values
     rows = (
         Convening.objects.visible_to(user)
+        .listed()
         .order_by()
         .annotate(year=ExtractYear("start_date"))
         .values("year", "kind", "country", "series")

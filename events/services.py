@@ -6,15 +6,51 @@ from functools import partial
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import signals
 from .models import Convening
 
 
+class PublishNeedsConfirmation(Exception):
+    """The importer flagged the convening as a likely duplicate: publishing needs a second yes."""
+
+    def __init__(self, convening: Convening) -> None:
+        self.convening = convening
+        duplicate = convening.duplicate_of
+        super().__init__(
+            _("%(code)s looks like a duplicate of %(other)s. Confirm to publish it anyway.")
+            % {"code": convening.code, "other": duplicate.code if duplicate else "?"}
+        )
+
+
 @transaction.atomic
-def convening_publish(*, convening: Convening) -> Convening:
-    """Publish a draft; its version moves with the publication, its documents follow from a worker."""
+def convening_publish(*, convening: Convening, confirm_duplicate: bool = False) -> Convening:
+    """Publish a draft; its version moves with the publication, its documents follow from a worker.
+
+    Raises ``PublishNeedsConfirmation`` for a likely duplicate unless ``confirm_duplicate``.
+    """
+    if convening.duplicate_of_id and not confirm_duplicate:
+        raise PublishNeedsConfirmation(convening)
     convening.publish()
+    convening.content_version = convening_content_changed(convening_id=convening.pk)
+    return convening
+
+
+@transaction.atomic
+def convening_unpublish(*, convening: Convening) -> Convening:
+    """Back to a draft: out of the public portal, endorsements and timelines kept for a re-publication."""
+    convening.unpublish()
+    convening.content_version = convening_content_changed(convening_id=convening.pk)
+    return convening
+
+
+@transaction.atomic
+def convening_archive(*, convening: Convening, archived: bool = True) -> Convening:
+    """Archive (or bring back) a convening: out of the lists, its pages and citations still answer."""
+    convening.archived_at = timezone.now() if archived else None
+    convening.save(update_fields=["archived_at", "updated_at"])
     convening.content_version = convening_content_changed(convening_id=convening.pk)
     return convening
 

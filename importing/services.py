@@ -74,7 +74,7 @@ class ImportMetadata:
     venue: str = ""
     country: str = ""
     host_conference: str = ""
-    rule: str = Convening.Rule.CHATHAM_HOUSE
+    rule: str = Convening.Rule.NOT_STATED
     # None leaves a re-imported convening's convenors as they are; a list replaces them.
     convenors: list[Organization] | None = None
     # Convenors not in the directory yet, by name: added as unverified organizations.
@@ -518,6 +518,7 @@ def convening_import(
     user: User | AnonymousUser | None,
     into: Convening | None = None,
     publish: bool = False,
+    confirm_duplicate: bool = False,
 ) -> Convening:
     """Create a draft convening with every part of ``result``, or update the draft ``into`` in place.
 
@@ -534,6 +535,8 @@ def convening_import(
     if into is None:
         code, slug = _code_and_slug(meta)
         convening = Convening(code=code, slug=slug, status=Convening.Status.DRAFT, **values)
+        # Flagged, not refused: staff may mean a second convening; publishing asks them again.
+        convening.duplicate_of = Convening.objects.likely_duplicates_of(convening).order_by("-pk").first()
         _save(convening, user)
     else:
         # Locked so that two imports into the same draft run one after the other.
@@ -557,7 +560,7 @@ def convening_import(
         _sync_convenors(convening=convening, convenors=convenors, visibility=meta.convenor_visibility)
 
     if publish:
-        convening_publish(convening=convening)
+        convening_publish(convening=convening, confirm_duplicate=confirm_duplicate)
     elif into is not None:
         # A draft's documents can be rendered for staff: their version moves with the re-import.
         convening_content_changed(convening_id=convening.pk)

@@ -143,7 +143,7 @@ def convening_summary_data(*, convening: Convening, audience: str) -> SummaryDat
         host_conference=convening.host_conference,
         series=convening.series,
         summary_title=convening.summary_title,
-        rule_label=str(convening.get_rule_display()),
+        rule_label=str(convening.get_rule_display()) if convening.rule_is_stated else "",
         overview=convening.overview,
         disclaimer=convening.disclaimer,
         key_themes=list(convening.key_themes.order_by("order").values_list("text", flat=True)),

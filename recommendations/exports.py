@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from gsx_portal.site import absolute_url
+from gsx_portal.site import absolute_url, site_url
 
 from .models import Recommendation
 
@@ -43,15 +43,16 @@ def columns() -> list[str]:
     ]
 
 
-def permalink(recommendation: Recommendation) -> str:
-    return absolute_url(recommendation.get_absolute_url())
+def permalink(recommendation: Recommendation, *, origin: str = "") -> str:
+    path = recommendation.get_absolute_url()
+    return f"{origin}{path}" if origin else absolute_url(path)
 
 
-def row(recommendation: Recommendation) -> list[Any]:
+def row(recommendation: Recommendation, *, origin: str = "") -> list[Any]:
     convening = recommendation.convening
     return [
         recommendation.reference,
-        permalink(recommendation),
+        permalink(recommendation, origin=origin),
         recommendation.headline,
         recommendation.body,
         "\n".join(f"{item.letter}. {item.text}" for item in recommendation.sub_items.all()),
@@ -72,10 +73,12 @@ def neutralised(value: Any, prefixes: tuple[str, ...]) -> Any:
     return value
 
 
-def rows(recommendations: Iterable[Recommendation], prefixes: tuple[str, ...]) -> Iterator[list[Any]]:
+def rows(
+    recommendations: Iterable[Recommendation], prefixes: tuple[str, ...], *, origin: str = ""
+) -> Iterator[list[Any]]:
     yield columns()
     for recommendation in recommendations:
-        yield [neutralised(value, prefixes) for value in row(recommendation)]
+        yield [neutralised(value, prefixes) for value in row(recommendation, origin=origin)]
 
 
 class _Echo:
@@ -86,10 +89,15 @@ class _Echo:
 
 
 def csv_lines(recommendations: Iterable[Recommendation]) -> Iterator[str]:
+    # Streamed after the view returns: the request's origin is read now, while it is known.
+    return _csv_lines(recommendations, origin=site_url())
+
+
+def _csv_lines(recommendations: Iterable[Recommendation], *, origin: str) -> Iterator[str]:
     writer = csv.writer(_Echo())
     # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
     yield "\ufeff"
-    for values in rows(recommendations, CSV_FORMULA_PREFIXES):
+    for values in rows(recommendations, CSV_FORMULA_PREFIXES, origin=origin):
         yield writer.writerow(values)
 
 

@@ -87,6 +87,10 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
             return self.all()
         return self.published()
 
+    def listed(self) -> RecommendationQuerySet:
+        """Not of an archived convening: out of the lists, still reachable by URL."""
+        return self.filter(convening__archived_at__isnull=True)
+
 
 class Recommendation(models.Model):
     convening = models.ForeignKey(Convening, on_delete=models.CASCADE, related_name="recommendations")
@@ -269,10 +273,12 @@ class EndorsementQuerySet(models.QuerySet["Endorsement"]):
 class Endorsement(models.Model):
     """An organization's support for a recommendation or a sign-on letter (its signature)."""
 
+    # PROTECT: an organization's support is never deleted along with what it supported; the admin
+    # lists the endorsements in the way and offers unpublishing or archiving instead.
     recommendation = models.ForeignKey(
-        Recommendation, null=True, blank=True, on_delete=models.CASCADE, related_name="endorsements"
+        Recommendation, null=True, blank=True, on_delete=models.PROTECT, related_name="endorsements"
     )
-    letter = models.ForeignKey(Letter, null=True, blank=True, on_delete=models.CASCADE, related_name="endorsements")
+    letter = models.ForeignKey(Letter, null=True, blank=True, on_delete=models.PROTECT, related_name="endorsements")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="endorsements")
     endorsed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="endorsements"
@@ -371,7 +377,8 @@ class StatusUpdate(models.Model):
         CSO_MONITORING = "cso_monitoring", _("CSO monitoring")
         SECRETARIAT = "secretariat", _("Secretariat")
 
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="status_updates")
+    # PROTECT: a public timeline is evidence; deleting a recommendation must not erase it.
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="status_updates")
     addressee = models.ForeignKey(
         Addressee, null=True, blank=True, on_delete=models.PROTECT, related_name="status_updates"
     )

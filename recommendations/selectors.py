@@ -210,8 +210,11 @@ def _grouped(queryset: QuerySet[Recommendation], value: str, label: str) -> Face
 
 def convening_list(*, user: User | AnonymousUser | None) -> QuerySet[Convening]:
     visible = Recommendation.objects.visible_to(user).values("pk")
-    return Convening.objects.visible_to(user).annotate(
-        recommendation_count=Count("recommendations", filter=Q(recommendations__in=visible), distinct=True)
+    # Archived convenings leave the lists; their pages still answer (Convening.objects.listed).
+    return (
+        Convening.objects.visible_to(user)
+        .listed()
+        .annotate(recommendation_count=Count("recommendations", filter=Q(recommendations__in=visible), distinct=True))
     )
 
 

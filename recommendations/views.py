@@ -33,7 +33,9 @@ def is_htmx_partial(request: HttpRequest) -> bool:
 
 
 def recommendation_filterset(request: HttpRequest) -> RecommendationFilter:
-    return RecommendationFilter(request.GET, queryset=Recommendation.objects.visible_to(request.user), request=request)
+    return RecommendationFilter(
+        request.GET, queryset=Recommendation.objects.visible_to(request.user).listed(), request=request
+    )
 
 
 def query_without(params: QueryDict, *names: str) -> str:

@@ -176,7 +176,10 @@ def test_convening_list_runs_constant_queries(count: int, django_assert_max_num_
 
 def build_convening(*, recommendations: int = 2, sub_items: int = 2, paragraphs: int = 30) -> Convening:
     convening = ConveningFactory.create(
-        title="Civil Society Day", overview="An overview.[^1]", host_conference="A Big Conference"
+        title="Civil Society Day",
+        overview="An overview.[^1]",
+        host_conference="A Big Conference",
+        rule=Convening.Rule.CHATHAM_HOUSE,
     )
     KeyThemeFactory.create(convening=convening, order=1, text="a key theme")
     for number in range(1, recommendations + 1):

@@ -17,7 +17,7 @@ from events.models import Convening
 from events.tests.factories import ConveningFactory, ParagraphFactory
 from organizations.tests.factories import OrganizationFactory
 from recommendations.filters import RecommendationFilter, text_search
-from recommendations.models import Recommendation
+from recommendations.models import Endorsement, Recommendation
 from recommendations.tests.factories import (
     AddresseeFactory,
     EndorsementFactory,
@@ -297,6 +297,7 @@ def test_recommendation_list_runs_constant_queries_at_most_12(persona) -> None:
     client = client_for(persona)
     counts = []
     for count in (1, 20):
+        Endorsement.objects.all().delete()  # protected: they go first
         Recommendation.objects.all().delete()
         for _ in range(count):
             recommendation = RecommendationFactory.create()

@@ -15,8 +15,8 @@ from events.tests.factories import ConveningFactory, NextStepFactory
 from organizations.models import Membership
 from organizations.tests.factories import MembershipFactory, OrganizationFactory
 from recommendations.models import Status, StatusUpdate
+from recommendations.services import status_update_record
 from recommendations.tests.factories import RecommendationFactory
-from tracking.services import status_update_record
 from tracking.tests.factories import FollowFactory
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from events.models import Convening, NextStep
 from events.tests.factories import ConveningFactory, NextStepFactory
 from gsx_portal.clock import portal_today
 from organizations.tests.factories import OrganizationFactory
-from recommendations.models import Status, StatusUpdate
+from recommendations.models import Endorsement, Status, StatusUpdate
 from recommendations.services import status_update_record
 from recommendations.tests.factories import (
     AddresseeFactory,
@@ -95,6 +95,8 @@ def test_dashboard_query_count_is_the_same_for_1_and_20_recommendations(client, 
         client.force_login(persona)
     _world(1)
     one = _query_counts(client)
+    Endorsement.objects.all().delete()  # endorsements and timelines are protected: they go first
+    StatusUpdate.objects.all().delete()
     Convening.objects.all().delete()
     _world(20)
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from events.models import Convening
+from events.services import PublishNeedsConfirmation
 from importing.parser import ParseResult, parse_summary
 from importing.readers import DocumentError, check_size, read_document
 from importing.services import (
@@ -37,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="parse and report; change nothing")
         parser.add_argument("--json", action="store_true", help="print the parse result as one JSON object")
         parser.add_argument("--publish", action="store_true", help="publish the convening once imported")
+        parser.add_argument(
+            "--confirm-duplicate", action="store_true", help="publish even if it looks like a duplicate of another"
+        )
         parser.add_argument("--into", metavar="SLUG", help="update this draft instead of finding it by the text")
         parser.add_argument("--kind", choices=Convening.Kind.values, help="the kind, when the text does not say")
         parser.add_argument("--start-date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="the start date")
@@ -76,10 +80,17 @@ class Command(BaseCommand):
             return
         try:
             convening = convening_import(
-                result=result, metadata=metadata, user=None, into=into, publish=options["publish"]
+                result=result,
+                metadata=metadata,
+                user=None,
+                into=into,
+                publish=options["publish"],
+                confirm_duplicate=options["confirm_duplicate"],
             )
         except ImportRefused as exc:
             raise CommandError(exc.message) from exc
+        except PublishNeedsConfirmation as exc:
+            raise CommandError(f"{exc} Nothing was imported; pass --confirm-duplicate to publish it.") from exc
         state = "published" if convening.is_published else "draft"
         verb = "Updated" if into else "Created"
         self.stdout.write(f"{verb} {state} {convening.code}: {self._counts(result)}.")
