@@ -59,6 +59,8 @@ class RenderedDocument(models.Model):
     # A convening's content_version, or a digest of the document data for themes and letters.
     version = models.CharField(_("content version"), max_length=64)
     audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices)
+    # The language it was rendered in: a Russian reader's brief is never served to others.
+    language = models.CharField(_("language"), max_length=10, default="en")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
     file = models.FileField(_("file"), storage=publications_storage, upload_to="%Y/%m/", blank=True, max_length=300)
     filename = models.CharField(_("download name"), max_length=200, blank=True)
@@ -78,7 +80,7 @@ class RenderedDocument(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "subject", "subject_id", "version", "audience"],
+                fields=["kind", "subject", "subject_id", "version", "audience", "language"],
                 name="rendered_document_unique_key",
             ),
         ]
@@ -87,7 +89,10 @@ class RenderedDocument(models.Model):
         verbose_name_plural = _("rendered documents")
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.subject}#{self.subject_id} v{self.version[:12]} ({self.audience}, {self.state})"
+        return (
+            f"{self.kind} {self.subject}#{self.subject_id} v{self.version[:12]} "
+            f"({self.audience}, {self.language}, {self.state})"
+        )
 
     @property
     def is_ready(self) -> bool:
@@ -104,6 +109,7 @@ class RenderedDocument(models.Model):
             "subject_id": self.subject_id,
             "version": self.version,
             "audience": self.audience,
+            "language": self.language,
         }
 
 

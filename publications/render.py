@@ -73,8 +73,28 @@ def _layout(html: str) -> Any:
     return document.render(font_config=_font_config(), stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT)
 
 
-def _write(layout: Any) -> Rendered:
+def _write(layout: Any, *, language: str) -> Rendered:
+    """The PDF, whose catalogue /Lang (from <html lang>) and XMP dc:language both name ``language``."""
+    _declare_language(layout.metadata, language)
     return Rendered(pdf=layout.write_pdf(pdf_variant=PDF_VARIANT), pages=len(layout.pages))
+
+
+def _declare_language(metadata: Any, language: str) -> None:
+    # WeasyPrint writes /Lang but no dc:language into the XMP packet: add one rdf:Description
+    # to the RDF it generates, on this document's metadata object only.
+    generate = metadata.generate_rdf_metadata
+    description = (
+        '<rdf:Description xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" rdf:about="">'
+        f"<dc:language><rdf:Bag><rdf:li>{escape(language)}</rdf:li></rdf:Bag></dc:language></rdf:Description>"
+    ).encode()
+
+    def with_language(*args: Any) -> bytes:
+        rdf: bytes = generate(*args)
+        head, closing, tail = rdf.rpartition(b"</rdf:RDF>")
+        return head + description + closing + tail if closing else rdf
+
+    metadata.generate_rdf_metadata = with_language
 
 
 def _inline(html: str) -> str:
@@ -178,7 +198,7 @@ def _summary_context(data: SummaryData, *, audience: str) -> dict[str, Any]:
 
 def render_summary_document(data: SummaryData, *, audience: str) -> Rendered:
     html = render_to_string("publications/pdf/summary.html", _summary_context(data, audience=audience))
-    return _write(_layout(html))
+    return _write(_layout(html), language=data.language)
 
 
 def render_summary(data: SummaryData, *, audience: str) -> bytes:
@@ -247,14 +267,14 @@ def render_brief_document(data: BriefData, *, audience: str) -> Rendered:
 
     layout = attempt(0, len(everything))
     if len(layout.pages) == 1:
-        return _write(layout)
+        return _write(layout, language=data.language)
     needed = _pages_used(layout)
     for density in BRIEF_DENSITIES[1:]:
         if needed * DENSITY_SCALE[density] > 1.0 and density != BRIEF_DENSITIES[-1]:
             continue  # would not fit: skip the layout
         layout = attempt(density, len(everything))
         if len(layout.pages) == 1:
-            return _write(layout)
+            return _write(layout, language=data.language)
     tightest = BRIEF_DENSITIES[-1]
     # The overflowing layout tells how many items reached page one; the pointer line needs a
     # little room, so step down from there (one or two layouts).
@@ -262,10 +282,10 @@ def render_brief_document(data: BriefData, *, audience: str) -> Rendered:
     while count >= 0:
         candidate = attempt(tightest, count)
         if len(candidate.pages) == 1:
-            return _write(candidate)
+            return _write(candidate, language=data.language)
         count -= 1
     # Only an overlong title could leave no room at all; drop the lead-in and list nothing.
-    return _write(attempt(tightest, 0, with_intro=False))
+    return _write(attempt(tightest, 0, with_intro=False), language=data.language)
 
 
 def _pages_used(layout: Any) -> float:
@@ -310,7 +330,7 @@ def render_letter_document(data: LetterData, *, audience: str) -> Rendered:
         "body_html": mark_safe(render_markdown(data.body, footnote_links=False)),  # noqa: S308  (nh3)
         "version_label": data.version[:8],
     }
-    return _write(_layout(render_to_string("publications/pdf/letter.html", context)))
+    return _write(_layout(render_to_string("publications/pdf/letter.html", context)), language=data.language)
 
 
 def render_letter(data: LetterData, *, audience: str) -> bytes:

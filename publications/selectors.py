@@ -70,14 +70,14 @@ def absolute_url(path: str) -> str:
 
 
 def _today() -> str:
-    return date_format(portal_today(), "j F Y")
+    return date_format(portal_today())
 
 
 def _dates(convening: Convening) -> str:
     start, end = convening.start_date, convening.end_date
     if end and end != start:
-        return f"{date_format(start, 'j F Y')} – {date_format(end, 'j F Y')}"
-    return date_format(start, "j F Y")
+        return f"{date_format(start)} – {date_format(end)}"
+    return date_format(start)
 
 
 def _recommendations(user: User | AnonymousUser | None) -> QuerySet[Recommendation]:
@@ -154,7 +154,7 @@ def convening_summary_data(*, convening: Convening, audience: str) -> SummaryDat
             NextStepEntry(
                 text=step.text,
                 owners=[o.name for o in owners[step.pk]],
-                due=date_format(step.due_date, "j F Y") if step.due_date else "",
+                due=date_format(step.due_date) if step.due_date else "",
                 state_label=str(step.get_state_display()),
             )
             for step in next_steps
@@ -254,7 +254,7 @@ def letter_data(*, letter: Letter, audience: str) -> LetterData:
         addressee=letter.addressee.name if letter.addressee else "",
         body=letter.body,
         state_label=str(letter.get_state_display()),
-        dated=date_format(dated, "j F Y") if dated else "",
+        dated=date_format(dated) if dated else "",
         convening=letter.convening.title if letter.convening and letter.convening.is_published else "",
         recommendations=[
             LetterRecommendation(reference=rec.reference, headline=rec.headline)

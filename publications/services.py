@@ -9,6 +9,7 @@ lost message or a dead broker left pending and removes superseded rows and unref
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -22,7 +23,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import F, Max, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as BrokerError
 
 from events.models import Convening
@@ -72,7 +73,26 @@ def subject_of(*, subject: str, subject_id: int) -> Publishable | None:
     return model.objects.filter(pk=subject_id).first()
 
 
-def document_data(*, kind: str, obj: Publishable, audience: str) -> DocumentData:
+def document_language(language: str | None = None) -> str:
+    """One of LANGUAGES' codes: the one asked for, else the active one, else the default."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    for candidate in (language, translation.get_language(), settings.LANGUAGE_CODE):
+        if candidate:
+            code = translation.get_supported_language_variant(candidate) if candidate not in codes else candidate
+            if code in codes:
+                return code
+    return codes[0]
+
+
+def document_data(*, kind: str, obj: Publishable, audience: str, language: str | None = None) -> DocumentData:
+    """The document's data in ``language`` (labels, dates), which its PDF also declares."""
+    language = document_language(language)
+    with translation.override(language):
+        data = _document_data(kind=kind, obj=obj, audience=audience)
+    return dataclasses.replace(data, language=language)
+
+
+def _document_data(*, kind: str, obj: Publishable, audience: str) -> DocumentData:
     if kind == Kind.SUMMARY and isinstance(obj, Convening):
         return selectors.convening_summary_data(convening=obj, audience=audience)
     if kind == Kind.BRIEF and isinstance(obj, Convening):
@@ -84,11 +104,11 @@ def document_data(*, kind: str, obj: Publishable, audience: str) -> DocumentData
     raise ValueError(f"no {kind} document for {type(obj).__name__}")
 
 
-def document_version(*, kind: str, obj: Publishable, audience: str) -> str:
+def document_version(*, kind: str, obj: Publishable, audience: str, language: str | None = None) -> str:
     """A convening counts its own versions; a theme or a letter is versioned by its content."""
     if isinstance(obj, Convening):
         return str(obj.content_version)
-    return document_data(kind=kind, obj=obj, audience=audience).version
+    return document_data(kind=kind, obj=obj, audience=audience, language=language).version
 
 
 def subject_name(obj: Publishable) -> str:
@@ -113,11 +133,18 @@ def download_name(*, kind: str, obj: Publishable, on: dt.date) -> str:
 # --- Asking for a document -----------------------------------------------------------------
 
 
-def document_request(*, kind: str, obj: Publishable, audience: str) -> RenderedDocument:
-    """The document's row for the current content; created (and its render sent) if missing."""
-    version = document_version(kind=kind, obj=obj, audience=audience)
+def document_request(*, kind: str, obj: Publishable, audience: str, language: str | None = None) -> RenderedDocument:
+    """The document's row for the current content, in ``language`` (default: the active one);
+    created (and its render sent) if missing."""
+    language = document_language(language)
+    version = document_version(kind=kind, obj=obj, audience=audience, language=language)
     document, created = RenderedDocument.objects.get_or_create(
-        kind=kind, subject=subject_name(obj), subject_id=obj.pk, version=version, audience=audience
+        kind=kind,
+        subject=subject_name(obj),
+        subject_id=obj.pk,
+        version=version,
+        audience=audience,
+        language=language,
     )
     if created or (document.state == RenderedDocument.State.PENDING and document.enqueued_at is None):
         # A row whose message never left (broker down) is sent again by whoever asks next.
@@ -220,8 +247,9 @@ def document_render(*, document_id: int) -> dict[str, Any]:
             return {"document_id": document_id, "state": "failed"}
         started = time.perf_counter()
         try:
-            data = document_data(kind=document.kind, obj=obj, audience=document.audience)
-            rendered = render_bytes(kind=document.kind, data=data, audience=document.audience)
+            data = document_data(kind=document.kind, obj=obj, audience=document.audience, language=document.language)
+            with translation.override(document.language):
+                rendered = render_bytes(kind=document.kind, data=data, audience=document.audience)
         except TRANSIENT_ERRORS:
             raise
         except Exception as exc:
@@ -231,7 +259,8 @@ def document_render(*, document_id: int) -> dict[str, Any]:
             return {"document_id": document_id, "state": "failed"}
         now = timezone.now()
         token = secrets.token_hex(8)
-        stored = f"{document.kind}-{document.subject}-{document.subject_id}-{document.audience}-{token}.pdf"
+        key = f"{document.kind}-{document.subject}-{document.subject_id}-{document.audience}-{document.language}"
+        stored = f"{key}-{token}.pdf"
         document.file.save(stored, ContentFile(rendered.pdf), save=False)
         document.filename = download_name(kind=document.kind, obj=obj, on=portal_today(now))
         document.size, document.pages = len(rendered.pdf), rendered.pages
@@ -306,15 +335,14 @@ def documents_sweep() -> dict[str, int]:
 
 def _remove_superseded(*, now: dt.datetime) -> int:
     ready = RenderedDocument.objects.ready()
+    key = ("kind", "subject", "subject_id", "audience", "language")
     newest = {
-        (row["kind"], row["subject"], row["subject_id"], row["audience"]): row["newest"]
-        for row in ready.values("kind", "subject", "subject_id", "audience").annotate(newest=Max("rendered_at"))
+        tuple(row[name] for name in key): row["newest"]
+        for row in ready.values(*key).annotate(newest=Max("rendered_at"))
     }
     doomed = []
-    for document in ready.filter(rendered_at__lt=now - KEEP_SUPERSEDED).only(
-        "pk", "kind", "subject", "subject_id", "audience", "rendered_at"
-    ):
-        if document.rendered_at != newest[(document.kind, document.subject, document.subject_id, document.audience)]:
+    for document in ready.filter(rendered_at__lt=now - KEEP_SUPERSEDED).only(*key, "pk", "rendered_at"):
+        if document.rendered_at != newest[tuple(getattr(document, name) for name in key)]:
             doomed.append(document.pk)
     doomed += list(
         RenderedDocument.objects.filter(

@@ -31,7 +31,7 @@ def validate_not_in_future(value: dt.date, *, today: dt.date) -> None:
     if value > today:
         raise ValidationError(
             _("The date %(date)s is in the future; record an update once it has happened.")
-            % {"date": date_format(value, "j F Y")},
+            % {"date": date_format(value)},
             code="future",
         )
 
@@ -76,6 +76,6 @@ def validate_not_before_convening(value: dt.date | None, *, convening: Convening
     if value is not None and value < convening.start_date:
         raise ValidationError(
             _("The date %(date)s is before the convening (%(start)s).")
-            % {"date": date_format(value, "j F Y"), "start": date_format(convening.start_date, "j F Y")},
+            % {"date": date_format(value), "start": date_format(convening.start_date)},
             code="before_convening",
         )

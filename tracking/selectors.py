@@ -34,7 +34,7 @@ from recommendations.models import (
     SubItem,
     Theme,
 )
-from recommendations.status_rule import FINAL, updates_per_addressee
+from recommendations.status_rule import FINAL, derive_status, updates_per_addressee
 
 from .models import Follow
 
@@ -496,6 +496,61 @@ class OverdueRow:
 
 
 @dataclass
+class StatusTimeline:
+    """The dated claims of many recommendations, replayed to say where each stood on a given day.
+
+    The same rule as ``recommendation_status_refresh``: an addressee stands at its latest update
+    by date (a recommendation-wide update counts for every addressee); the overall status follows
+    by ``derive_status``. For an addressee's dashboard, only that addressee's standing counts.
+    """
+
+    updates: dict[int, list[tuple[dt.date, int | None, str]]]  # recommendation -> (date, addressee, status)
+    addressees: dict[int, set[int]]
+    addressee_id: int | None = None
+
+    @classmethod
+    def load(cls, *, in_scope: QuerySet[Any], addressee: Any = None) -> StatusTimeline:
+        updates: dict[int, list[tuple[dt.date, int | None, str]]] = {}
+        rows = (
+            StatusUpdate.objects.filter(recommendation_id__in=in_scope)
+            .order_by("date", "created_at", "pk")
+            .values_list("recommendation_id", "date", "addressee_id", "status")
+        )
+        addressees: dict[int, set[int]] = {}
+        for rec_id, date, addressee_id, status in rows:
+            updates.setdefault(rec_id, []).append((date, addressee_id, status))
+            if addressee_id is not None:
+                addressees.setdefault(rec_id, set()).add(addressee_id)
+        for model in (Recommendation.addressees.through, AddresseeResponse):
+            for rec_id, addressee_id in model.objects.filter(recommendation_id__in=in_scope).values_list(
+                "recommendation_id", "addressee_id"
+            ):
+                addressees.setdefault(rec_id, set()).add(addressee_id)
+        return cls(updates=updates, addressees=addressees, addressee_id=addressee.pk if addressee else None)
+
+    def dates(self) -> list[dt.date]:
+        return sorted(date for rows in self.updates.values() for date, _a, _s in rows)
+
+    def status_before(self, rec_id: int, day: dt.date) -> str:
+        standing: dict[int, str] = {}
+        general: str | None = None
+        targets = self.addressees.get(rec_id, set())
+        for date, addressee_id, status in self.updates.get(rec_id, []):
+            if date >= day:
+                break
+            if addressee_id is None:
+                general = status
+                standing = dict.fromkeys(targets, status)
+            else:
+                standing[addressee_id] = status
+        if self.addressee_id is not None:
+            return standing.get(self.addressee_id, Status.PROPOSED)
+        if targets:
+            return derive_status(standing.get(addressee_id, Status.PROPOSED) for addressee_id in targets)
+        return derive_status([general] if general else [])
+
+
+@dataclass
 class Dashboard:
     scope: Scope
     total: int
@@ -511,8 +566,10 @@ def dashboard(*, user: User | AnonymousUser | None, scope: Scope, now: dt.dateti
     now = now or timezone.now()
     today = portal_today(now)
     recommendations = scope_recommendations(user=user, scope=scope)
-    created_at = dict(recommendations.values_list("pk", "created_at"))
-    rec_ids = list(created_at)
+    # A recommendation exists from its convening's date, and stands where its dated claims put
+    # it: the charts follow the dates of the claims, never the day a row was typed in.
+    since = dict(recommendations.values_list("pk", "convening__start_date"))
+    rec_ids = list(since)
     # A subquery rather than a list of ids: the SQL stays the same size however many there are.
     in_scope = recommendations.order_by().values("pk")
 
@@ -527,46 +584,24 @@ def dashboard(*, user: User | AnonymousUser | None, scope: Scope, now: dt.dateti
             )
         )
         counts[Status.PROPOSED] += len(rec_ids) - sum(counts.values())
-        versions = list(
-            AddresseeResponse.history.filter(addressee_id=scope.obj.pk, recommendation_id__in=in_scope)
-            .order_by("history_date", "history_id")
-            .values_list("recommendation_id", "history_date", "status", "history_type")
-        )
     else:
         counts = Counter(
             dict(recommendations.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
         )
-        versions = list(
-            Recommendation.history.filter(id__in=in_scope)
-            .order_by("history_date", "history_id")
-            .values_list("id", "history_date", "status", "history_type")
-        )
+    timeline = StatusTimeline.load(in_scope=in_scope, addressee=scope.obj if scope.kind == "addressee" else None)
     endorsements = list(
         Endorsement.objects.filter(recommendation_id__in=in_scope)
         .order_by("created_at")
         .values_list("created_at", "withdrawn_at")
     )
 
-    firsts = [v[1] for v in versions[:1]] + [e[0] for e in endorsements[:1]] + list(created_at.values())
-    first = portal_today(min(firsts)) if firsts else today
+    firsts = [*since.values(), *timeline.dates()[:1], *(portal_today(e[0]) for e in endorsements[:1])]
+    first = min(firsts) if firsts else today
     months = month_ends(first=first, today=today)
     status_series: dict[str, list[int]] = {status.value: [] for status in Status}
-    current: dict[int, str] = {}
-    position = 0
     for _label, end in months:
-        while position < len(versions) and versions[position][1] < end:
-            rec_id, _when, status, history_type = versions[position]
-            if history_type == "-":
-                current.pop(rec_id, None)
-            else:
-                current[rec_id] = status
-            position += 1
-        at_end = Counter(current.values())
-        if scope.kind == "addressee":
-            # An addressee without a response row yet stands at "proposed".
-            at_end[Status.PROPOSED] += sum(
-                1 for rec_id, created in created_at.items() if created < end and rec_id not in current
-            )
+        day = end.date()  # the first day of the next month: claims dated before it count
+        at_end = Counter(timeline.status_before(rec_id, day) for rec_id, start in since.items() if start < day)
         for status in Status:
             status_series[status.value].append(at_end.get(status.value, 0))
     endorsement_series = [

@@ -15,6 +15,8 @@ def markdown_filter(value: str | None) -> SafeString:
 
 
 _FNREF_ID = re.compile(r' id="fnref(\d+)"')
+# A note's back-link, as convening_detail.html writes it: dropped when nothing on the page cites the note.
+_BACKREF = re.compile(r' ?<a class="backref" href="#fnref(\d+)">.*?</a>', re.DOTALL)
 
 
 class _FirstFnrefNode(template.Node):
@@ -32,12 +34,16 @@ class _FirstFnrefNode(template.Node):
             seen.add(match[1])
             return match[0]
 
-        return _FNREF_ID.sub(first_only, self.nodelist.render(context))
+        html = _FNREF_ID.sub(first_only, self.nodelist.render(context))
+        # A note nobody cites in the text (a disclaimer whose marker sat on the title) has
+        # nowhere to go back to: a back-link would point at an id that does not exist.
+        return _BACKREF.sub(lambda match: match[0] if match[1] in seen else "", html)
 
 
 @register.tag(name="first_fnrefs")
 def first_fnrefs(parser: template.base.Parser, token: template.base.Token) -> _FirstFnrefNode:
-    """``{% first_fnrefs %}…{% end_first_fnrefs %}``: keeps only the first ``id="fnrefN"`` of each note."""
+    """``{% first_fnrefs %}…{% end_first_fnrefs %}``: keeps only the first ``id="fnrefN"`` of each note,
+    and back-links only to notes that are cited."""
     nodelist = parser.parse(("end_first_fnrefs",))
     parser.delete_first_token()
     return _FirstFnrefNode(nodelist)

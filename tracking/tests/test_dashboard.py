@@ -137,22 +137,35 @@ def test_dashboard_of_a_draft_convening_is_a_404_for_the_public(client) -> None:
     assert response.status_code == 404
 
 
-def test_dashboard_status_over_time_follows_the_history() -> None:
-    convening, _theme, _undp = _world(2)
-    rec = convening.recommendations.get(number=2)
-    rec.history.update(history_date=dt.datetime(2025, 1, 10, tzinfo=UTC))
-    rec.history.filter(status=Status.PROPOSED).update(history_date=dt.datetime(2024, 12, 5, tzinfo=UTC))
-    other = convening.recommendations.get(number=1)
-    other.history.update(history_date=dt.datetime(2025, 2, 10, tzinfo=UTC))
-    other.history.filter(status=Status.PROPOSED).update(history_date=dt.datetime(2025, 1, 20, tzinfo=UTC))
-    convening.recommendations.update(created_at=dt.datetime(2024, 12, 5, tzinfo=UTC))
+def test_dashboard_charts_statuses_by_the_date_of_the_claim_not_the_day_it_was_typed() -> None:
+    # Typed in today, about 2024: the chart must put each claim in the month it is dated.
+    convening = ConveningFactory.create(slug="vienna", start_date=dt.date(2024, 5, 25))
+    undp = AddresseeFactory.create(slug="undp")
+    rec = RecommendationFactory.create(convening=convening, number=1)
+    rec.addressees.add(undp)
+    RecommendationFactory.create(convening=convening, number=2)  # no claim: proposed throughout
+    for status, date in ((Status.SUBMITTED, dt.date(2024, 7, 15)), (Status.IN_PROGRESS, dt.date(2024, 10, 2))):
+        status_update_record(
+            recommendation=rec,
+            addressee=undp,
+            status=status,
+            date=date,
+            source=StatusUpdate.Source.SECRETARIAT,
+            public_reason="Dated claim",
+        )
 
-    data = dashboard(user=None, scope=Scope("convening", convening), now=dt.datetime(2025, 3, 1, tzinfo=UTC))
+    data = dashboard(user=None, scope=Scope("convening", convening), now=dt.datetime(2025, 1, 15, tzinfo=UTC))
+    by_month = {
+        month: {status: data.status_series[status][index] for status in ("proposed", "submitted", "in_progress")}
+        for index, month in enumerate(data.months)
+    }
 
-    assert data.months[:4] == ["2024-12", "2025-01", "2025-02", "2025-03"]
-    assert data.status_series[Status.PROPOSED][:3] == [1, 1, 0]
-    assert data.status_series[Status.SUBMITTED][:3] == [0, 1, 1]
-    assert data.status_series[Status.IN_PROGRESS][:3] == [0, 0, 1]
+    assert data.months[0] == "2024-05"
+    assert by_month["2024-06"] == {"proposed": 2, "submitted": 0, "in_progress": 0}
+    assert by_month["2024-07"] == {"proposed": 1, "submitted": 1, "in_progress": 0}
+    assert by_month["2024-09"] == {"proposed": 1, "submitted": 1, "in_progress": 0}
+    assert by_month["2024-10"] == {"proposed": 1, "submitted": 0, "in_progress": 1}
+    assert by_month["2025-01"] == {"proposed": 1, "submitted": 0, "in_progress": 1}
 
 
 def test_dashboard_csv_has_the_numbers_of_the_page(client) -> None:

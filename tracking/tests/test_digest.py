@@ -119,6 +119,27 @@ def test_digest_content_never_names_a_confidential_owner(cso_member) -> None:
     assert [d.owners for d in digest.deadlines] == [[public.organization]]
 
 
+def test_digest_plain_text_names_owners_not_model_objects(cso_member) -> None:
+    convening = ConveningFactory.create(start_date=dt.date(2020, 1, 1))
+    for name in ("Riverbank Forum", "Harbour Network"):
+        ParticipationFactory.create(
+            convening=convening, organization__name=name, visibility=Participation.Visibility.PUBLIC
+        )
+    step = NextStepFactory.create(convening=convening, due_date=timezone.localdate() + dt.timedelta(days=3))
+    step.owners.set([p.organization for p in convening.participations.all()])
+    follow_set(user=cso_member, kind="convening", target=convening, active=True)
+
+    assert digest_send(user_id=cso_member.pk) is True
+
+    message = mail.outbox[0]
+    assert isinstance(message, EmailMultiAlternatives)
+    html = str(message.alternatives[0][0])
+    assert "Harbour Network, Riverbank Forum" in message.body
+    assert "<Organization" not in message.body
+    assert "[" not in message.body.split("DEADLINES")[1].split("\n")[1]
+    assert "Harbour Network, Riverbank Forum" in html
+
+
 def test_digest_content_reports_a_deadline_once_as_upcoming_and_once_as_overdue(cso_member) -> None:
     convening = ConveningFactory.create(start_date=dt.date(2020, 1, 1))
     follow_set(user=cso_member, kind="convening", target=convening, active=True)
