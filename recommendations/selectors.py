@@ -373,6 +373,15 @@ class ThemeFigures:
     endorsements: int
     statuses: list[tuple[str, str, int]]
 
+    @property
+    def segments(self) -> list[tuple[str, int, int]]:
+        """(status, offset, count) for the status bar, drawn in SVG units of one recommendation."""
+        offset, out = 0, []
+        for value, _label, count in self.statuses:
+            out.append((value, offset, count))
+            offset += count
+        return out
+
 
 def theme_figures(*, user: User | AnonymousUser | None, theme: Theme) -> ThemeFigures:
     """Totals over every visible recommendation on the theme, in two queries."""
