@@ -37,10 +37,20 @@ def configure() -> bool:
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+    os.environ.setdefault("SITE_URL", "http://testserver")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gsx_portal.settings")
     import django
 
     django.setup()
+    from django.test.utils import override_settings
+
+    # Pages are timed without collectstatic: plain static names instead of the manifest's.
+    override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+    ).enable()
     return True
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage, storages
 
 
 class PrivateFileStorage(FileSystemStorage):
@@ -31,3 +31,11 @@ class PrivateFileStorage(FileSystemStorage):
 
     def url(self, name: str | None) -> str:
         raise ValueError(f"{self.setting} files have no URL: they are served by a view that checks access")
+
+
+def private_storage(alias: str, setting: str) -> Storage:
+    """The storage named ``alias`` in STORAGES when one is configured (object storage for several
+    machines, docs/deploy.md), else a PrivateFileStorage under the folder ``setting`` names."""
+    if alias in settings.STORAGES:
+        return storages[alias]
+    return PrivateFileStorage(setting)

@@ -15,12 +15,12 @@ from django.core.files.storage import Storage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gsx_portal.storage import PrivateFileStorage
+from gsx_portal.storage import private_storage
 
 
 def publications_storage() -> Storage:
     # A callable, so migrations name this function rather than a path of this machine.
-    return PrivateFileStorage("PUBLICATIONS_ROOT")
+    return private_storage("publications", "PUBLICATIONS_ROOT")
 
 
 class Audience(models.TextChoices):

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from events.models import Convening, Paragraph
 from gsx_portal.clock import portal_today
-from gsx_portal.storage import PrivateFileStorage
+from gsx_portal.storage import private_storage
 from organizations.models import Organization, is_secretariat
 
 if TYPE_CHECKING:
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 def evidence_storage() -> Storage:
     # Evidence of a draft's tracking is the secretariat's; files leave through the evidence view.
-    return PrivateFileStorage("EVIDENCE_ROOT")
+    return private_storage("evidence", "EVIDENCE_ROOT")
 
 
 class Theme(models.Model):
