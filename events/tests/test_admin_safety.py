@@ -20,7 +20,6 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from events.models import Convening
-from events.services import PublishNeedsConfirmation, convening_publish
 from events.tests.factories import ConveningFactory
 from organizations.tests.factories import OrganizationFactory
 from recommendations.models import Recommendation
@@ -197,6 +196,7 @@ def test_archived_convening_leaves_the_lists_and_its_pages_answer_with_a_notice(
 def test_importing_a_likely_duplicate_flags_it_and_publishing_asks_twice(client: Client, secretariat) -> None:
     from importing.parser import parse_summary
     from importing.services import convening_import
+    from events.services import PublishNeedsConfirmation, convening_publish
 
     original = ConveningFactory.create(status="published", title="Civil Society Day", start_date=dt.date(2017, 5, 25))
     text = "Civil Society Day\n\n25 May 2017, Vienna\n\n## Recommendations\n\n1. **Fund the core.** Body.\n"
