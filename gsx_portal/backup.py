@@ -40,15 +40,18 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _pg_env_and_args() -> tuple[dict[str, str], list[str]]:
+def _pg(program: str, *args: str) -> None:
+    """Run pg_dump or pg_restore against the current database's server, as its user."""
     db = connection.settings_dict
     env = {**os.environ}
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
-    args = ["--host", str(db.get("HOST") or "127.0.0.1"), "--port", str(db.get("PORT") or 5432)]
+    server = ["--host", str(db.get("HOST") or "127.0.0.1"), "--port", str(db.get("PORT") or 5432)]
     if db.get("USER"):
-        args += ["--username", str(db["USER"])]
-    return env, args
+        server += ["--username", str(db["USER"])]
+    result = subprocess.run([program, *server, *args], env=env, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise BackupError(f"{program} failed: {result.stderr.strip()}")
 
 
 def row_counts() -> dict[str, int]:
@@ -85,17 +88,8 @@ def _files(root: Path) -> Iterator[Path]:
 
 def _dump_database(target: Path) -> str:
     if _is_postgres():
-        env, args = _pg_env_and_args()
         name = str(connection.settings_dict["NAME"])
-        result = subprocess.run(
-            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges", *args, "--file", str(target), name],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode != 0:
-            raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        _pg("pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(target), name)
         return "database.dump"
     connection.ensure_connection()
     destination = sqlite3.connect(target)
@@ -180,19 +174,18 @@ def backup_restore(*, archive: Path) -> dict[str, Any]:
 
 def _restore_database(dump: Path) -> None:
     if _is_postgres():
-        env, args = _pg_env_and_args()
         name = str(connection.settings_dict["NAME"])
         connection.close()  # pg_restore works on its own connection; ours must not hold locks
-        command = ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction"]
-        result = subprocess.run(
-            [*command, *args, "--dbname", name, str(dump)],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+        _pg(
+            "pg_restore",
+            "--no-owner",
+            "--no-privileges",
+            "--exit-on-error",
+            "--single-transaction",
+            "--dbname",
+            name,
+            str(dump),
         )
-        if result.returncode != 0:
-            raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
         return
     connection.ensure_connection()
     source = sqlite3.connect(dump)

@@ -7,23 +7,14 @@ import re
 import pytest
 from django.test import Client
 
-from events.importing.parser import parse_summary
-from events.importing.service import ImportMetadata, convening_import, source_sha256
-from events.tests.import_support import ROUNDTABLE, VIENNA, seed_text
+from events.tests.import_support import ROUNDTABLE, VIENNA, import_seed
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("seed", [VIENNA, ROUNDTABLE])
 def test_every_in_page_link_of_an_imported_summary_has_its_target(seed: str) -> None:
-    text = seed_text(seed)
-    result = parse_summary(text)
-    convening = convening_import(
-        result=result,
-        metadata=ImportMetadata.from_result(result, source_sha256=source_sha256(text)),
-        user=None,
-        publish=True,
-    )
+    convening = import_seed(seed)
 
     html = Client().get(convening.get_absolute_url()).content.decode()
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from events.importing.parser import parse_summary
-from events.importing.service import ImportMetadata, convening_import, source_sha256
 from events.models import Convening
-from events.tests.import_support import ROUNDTABLE, VIENNA, seed_text
+from events.tests.import_support import ROUNDTABLE, VIENNA, import_seed
 from publications import services
 
 pytestmark = pytest.mark.django_db
@@ -16,14 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("seed", [VIENNA, ROUNDTABLE])
 def test_imported_summary_without_a_rule_shows_none(seed: str) -> None:
-    text = seed_text(seed)
-    result = parse_summary(text)
-    convening = convening_import(
-        result=result,
-        metadata=ImportMetadata.from_result(result, source_sha256=source_sha256(text)),
-        user=None,
-        publish=True,
-    )
+    convening = import_seed(seed)
 
     page = Client().get(convening.get_absolute_url()).content.decode()
     data = services.document_data(kind="summary", obj=convening, audience="public")

@@ -7,9 +7,7 @@ from typing import Any
 import pytest
 from django.template.loader import render_to_string
 
-from events.importing.parser import parse_summary
-from events.importing.service import ImportMetadata, convening_import, source_sha256
-from events.tests.import_support import VIENNA, seed_text
+from events.tests.import_support import VIENNA, import_seed
 from publications import render, services
 from publications.documents import SummaryData
 
@@ -37,14 +35,7 @@ def _pages_of_each_recommendation(layout: Any) -> dict[str, dict[str, int]]:
 
 
 def test_summary_keeps_each_headline_and_reference_with_their_text() -> None:
-    text = seed_text(VIENNA)
-    result = parse_summary(text)
-    convening = convening_import(
-        result=result,
-        metadata=ImportMetadata.from_result(result, source_sha256=source_sha256(text)),
-        user=None,
-        publish=True,
-    )
+    convening = import_seed(VIENNA)
     data = services.document_data(kind="summary", obj=convening, audience="public")
     assert isinstance(data, SummaryData)
     html = render_to_string("publications/pdf/summary.html", render._summary_context(data, audience="public"))
