@@ -18,13 +18,14 @@ class RenderedDocumentAdmin(admin.ModelAdmin[RenderedDocument]):
         "subject_id",
         "version_short",
         "audience",
+        "language",
         "state",
         "pages",
         "render_ms",
         "attempts",
         "rendered_at",
     ]
-    list_filter = ["state", "kind", "subject", "audience"]
+    list_filter = ["state", "kind", "subject", "audience", "language"]
     search_fields = ["filename", "error"]
     readonly_fields = [f.name for f in RenderedDocument._meta.fields]
     actions = ["render_again"]

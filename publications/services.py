@@ -74,9 +74,12 @@ def subject_of(*, subject: str, subject_id: int) -> Publishable | None:
 
 
 def document_language(language: str | None = None) -> str:
-    """One of LANGUAGES' codes: the one asked for, else the active one, else the default."""
+    """One of LANGUAGES' codes: the one asked for (the reader's, from the view), else the default.
+
+    Never the language merely active in the thread: a worker or a pre-render must not inherit it.
+    """
     codes = [code for code, _name in settings.LANGUAGES]
-    for candidate in (language, translation.get_language(), settings.LANGUAGE_CODE):
+    for candidate in (language, settings.LANGUAGE_CODE):
         if candidate:
             code = translation.get_supported_language_variant(candidate) if candidate not in codes else candidate
             if code in codes:
@@ -116,12 +119,16 @@ def subject_name(obj: Publishable) -> str:
 
 
 def render_bytes(*, kind: str, data: DocumentData, audience: str) -> render.Rendered:
-    """The one place that picks the render function; tasks, the command and the benchmark use it."""
-    if isinstance(data, SummaryData):
-        return render.render_summary_document(data, audience=audience)
-    if isinstance(data, BriefData):
-        return render.render_brief_document(data, audience=audience)
-    return render.render_letter_document(data, audience=audience)
+    """The one place that picks the render function; tasks, the command and the benchmark use it.
+
+    The template's own words are in the data's language, whatever language is active.
+    """
+    with translation.override(data.language):
+        if isinstance(data, SummaryData):
+            return render.render_summary_document(data, audience=audience)
+        if isinstance(data, BriefData):
+            return render.render_brief_document(data, audience=audience)
+        return render.render_letter_document(data, audience=audience)
 
 
 def download_name(*, kind: str, obj: Publishable, on: dt.date) -> str:
@@ -134,7 +141,7 @@ def download_name(*, kind: str, obj: Publishable, on: dt.date) -> str:
 
 
 def document_request(*, kind: str, obj: Publishable, audience: str, language: str | None = None) -> RenderedDocument:
-    """The document's row for the current content, in ``language`` (default: the active one);
+    """The document's row for the current content, in ``language`` (default: LANGUAGE_CODE);
     created (and its render sent) if missing."""
     language = document_language(language)
     version = document_version(kind=kind, obj=obj, audience=audience, language=language)
@@ -248,8 +255,7 @@ def document_render(*, document_id: int) -> dict[str, Any]:
         started = time.perf_counter()
         try:
             data = document_data(kind=document.kind, obj=obj, audience=document.audience, language=document.language)
-            with translation.override(document.language):
-                rendered = render_bytes(kind=document.kind, data=data, audience=document.audience)
+            rendered = render_bytes(kind=document.kind, data=data, audience=document.audience)
         except TRANSIENT_ERRORS:
             raise
         except Exception as exc:

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
@@ -26,7 +27,8 @@ POLL_SECONDS = 1
 
 def _serve(request: HttpRequest, *, kind: str, obj: services.Publishable) -> HttpResponseBase:
     audience = selectors.audience_for(request.user)
-    document = services.document_request(kind=kind, obj=obj, audience=audience)
+    # In the reader's language (LocaleMiddleware's choice): files are cached per language.
+    document = services.document_request(kind=kind, obj=obj, audience=audience, language=translation.get_language())
     if document.is_ready and not request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
         try:
             response_file = _file_response(document.file.open("rb"), document.filename)

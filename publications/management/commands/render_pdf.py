@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from events.models import Convening
@@ -30,13 +31,14 @@ class Command(BaseCommand):
         parser.add_argument("--document", choices=RenderedDocument.Kind.values, required=True)
         parser.add_argument("--out", required=True, metavar="FILE")
         parser.add_argument("--audience", choices=Audience.values, default=Audience.PUBLIC)
+        parser.add_argument("--language", choices=[code for code, _name in settings.LANGUAGES], default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:
         obj = self._subject(options)
         kind, audience = options["document"], options["audience"]
         started = time.perf_counter()
         try:
-            data = services.document_data(kind=kind, obj=obj, audience=audience)
+            data = services.document_data(kind=kind, obj=obj, audience=audience, language=options["language"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         rendered = services.render_bytes(kind=kind, data=data, audience=audience)
