@@ -3,11 +3,12 @@
 Builds a database of its own (``<DATABASE_URL's name>_load``: dropped, created, migrated, with the
 demo content and the seed summaries), collects the static files, starts gunicorn with
 gunicorn.conf.py and DEBUG off on a loopback port, renders the brief once, then runs USERS
-threads for DURATION seconds. Each user is a closed loop on one keep-alive connection: it sends
-its next request as soon as the last one answered (plus BENCH_THINK seconds, 0 by default), over
-a weighted mix of the home page, the recommendation list, searches, recommendation pages,
-convening pages and the cached brief. It prints requests/s, p50, p95 and the error count, overall
-and per kind of page, then stops the server and drops its database.
+threads for DURATION seconds. Each user is a closed loop, a new connection per request (as nginx
+in front would open them): it sends its next request as soon as the last one answered (plus
+BENCH_THINK seconds, 0 by default), over a weighted mix of the home page, the recommendation
+list, searches, recommendation pages, convening pages and the cached brief. It prints
+requests/s, p50, p95 and the error count, overall and per kind of page, then stops the server
+and drops its database.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gsx_bench [REDIS_URL=redis://127.0.0.1:6379/5] \\
       BENCH_PORT=8132 .venv/bin/python bench/bench_load.py
@@ -157,22 +158,23 @@ def discover() -> dict[str, list[str]]:
 def user(urls: dict[str, list[str]], until: float, seed: int, results: list[tuple[str, float, bool]]) -> None:
     rng = random.Random(seed)  # a load mix, not security
     kinds = [kind for kind, weight in MIX for _ in range(weight)]
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=TIMEOUT)
     while time.monotonic() < until:
         kind = rng.choice(kinds)
         path = rng.choice(urls[kind])
         started = time.perf_counter()
+        # A connection per request, as nginx opens them to gunicorn by default (HTTP/1.0 upstream):
+        # a kept-alive connection would stay with one gunicorn process however busy it is.
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=TIMEOUT)
         try:
             status, _body = get(connection, path)
             ok = status == 200
         except (OSError, http.client.HTTPException):
             ok = False
+        finally:
             connection.close()
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=TIMEOUT)
         results.append((kind, (time.perf_counter() - started) * 1000, ok))
         if THINK:
             time.sleep(THINK)
-    connection.close()
 
 
 def report(results: list[tuple[str, float, bool]], elapsed: float) -> int:
