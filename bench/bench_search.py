@@ -38,6 +38,7 @@ def configure() -> bool:
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     os.environ.setdefault("SITE_URL", "http://testserver")
+    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")  # sends nothing
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gsx_portal.settings")
     import django
 

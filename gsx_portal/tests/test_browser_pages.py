@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from conftest import browser_login, screenshot, secretariat_group
+from conftest import browser_login, screenshot, secretariat_group, totp_device_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -33,6 +33,8 @@ STAFF += ["/secretariat/convenings/csd-2025-geneva/"]
 def portal(db: None) -> None:
     secretariat_group()
     call_command("load_demo", stdout=io.StringIO())
+    # Staff pass a second factor: with a device, browser_login's session is verified.
+    totp_device_for(User.objects.get(username="secretariat"))
 
 
 def _violations(page, url: str) -> list[str]:

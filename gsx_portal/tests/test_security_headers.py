@@ -19,6 +19,8 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
+from conftest import totp_device_for
+
 ROOT = Path(__file__).resolve().parents[2]
 # E-mails are not pages (mail clients need inline styles); PDFs never reach a browser as HTML.
 NOT_PAGES = ("email/", "pdf/")
@@ -113,7 +115,10 @@ def test_crawled_pages_carry_csp_and_no_inline_code(demo: None, persona: str) ->
     client = Client()
     starts = ["/", "/convenings/", "/recommendations/", "/organizations/", "/tracking/", "/letters/"]
     if persona != "anonymous":
-        client.force_login(User.objects.get(username=persona))
+        user = User.objects.get(username=persona)
+        if user.is_staff:
+            totp_device_for(user)  # staff pass a second factor; force_login then verifies with it
+        client.force_login(user)
         starts += ["/my-organization/", "/tracking/following/"]
     if persona == "secretariat":
         starts += ["/secretariat/", "/secretariat/import/", "/admin/"]
