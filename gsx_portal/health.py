@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -75,9 +76,9 @@ def _writable(root: Path) -> str:
 def _workers() -> str:
     if not settings.CELERY_BROKER_URL:
         return "eager"
-    from publications.selectors import workers_state
-
-    return workers_state(stale_after=dt.timedelta(minutes=settings.WORKER_STALE_MINUTES))
+    # Named in settings, not imported: the project's shared pieces import no app.
+    state = import_string(settings.WORKERS_STATE)
+    return str(state(stale_after=dt.timedelta(minutes=settings.WORKER_STALE_MINUTES)))
 
 
 CHECKS: dict[str, Callable[[], str]] = {

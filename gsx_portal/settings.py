@@ -192,6 +192,7 @@ for _queue in ("celery", "pdf"):
         "options": {"queue": _queue},
     }
 WORKER_STALE_MINUTES = int(os.environ.get("WORKER_STALE_MINUTES", "5"))
+WORKERS_STATE = "publications.selectors.workers_state"  # what /readyz asks about the workers
 # Follow-up tracking (UTC, as CELERY_TIMEZONE): the weekly digest on Monday morning, and
 # next-step reminders daily; both are idempotent, so a repeated or late beat sends nothing twice.
 CELERY_BEAT_SCHEDULE["tracking-weekly-digest"] = {

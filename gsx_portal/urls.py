@@ -7,14 +7,14 @@ from events import views as event_views
 from importing import urls as importing_urls
 from recommendations import urls_secretariat as recommendations_secretariat
 
+from . import health
+
 # One namespace for the secretariat's screens, whichever app each belongs to.
 secretariat_urls = [
     *events_secretariat.urlpatterns,
     *importing_urls.urlpatterns,
     *recommendations_secretariat.urlpatterns,
 ]
-
-from . import health
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.formats import date_format
 
 from events.models import Convening, NextStep, Participation, Session

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.template.loader import render_to_string
 
-from events.tests.import_support import VIENNA, import_seed
+from conftest import vienna_convening
 from publications import render, services
 from publications.documents import SummaryData
 
@@ -35,7 +35,7 @@ def _pages_of_each_recommendation(layout: Any) -> dict[str, dict[str, int]]:
 
 
 def test_summary_keeps_each_headline_and_reference_with_their_text() -> None:
-    convening = import_seed(VIENNA)
+    convening = vienna_convening()
     data = services.document_data(kind="summary", obj=convening, audience="public")
     assert isinstance(data, SummaryData)
     html = render_to_string("publications/pdf/summary.html", render._summary_context(data, audience="public"))

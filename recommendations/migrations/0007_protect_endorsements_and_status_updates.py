@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0004_statusupdate_internal_note'),
+        ('recommendations', '0006_statusupdate_internal_note'),
     ]
 
     operations = [
