@@ -4,15 +4,18 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from gsx_portal.exports import CHUNK, about_list, export_response, query_without
 from organizations.services import confidential_access_record
 from recommendations import selectors as recommendation_selectors
 
-from . import selectors
+from . import exports, selectors
 from .filters import ConveningFilter
 from .models import Convening, Participation
 
@@ -32,17 +35,32 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+def convening_filterset(request: HttpRequest) -> ConveningFilter:
+    return ConveningFilter(
+        request.GET, queryset=recommendation_selectors.convening_list(user=request.user), request=request
+    )
+
+
+@require_GET
+def convening_export(request: HttpRequest, extension: str) -> HttpResponseBase:
+    filterset = convening_filterset(request)
+    about = about_list(
+        title=str(_("Convenings")),
+        path=reverse("events:convening_list"),
+        query=query_without(request.GET, "page"),
+        filterset=filterset,
+    )
+    rows = filterset.qs.order_by("-start_date", "title").iterator(chunk_size=CHUNK)
+    return export_response(table=exports.CONVENINGS, items=rows, about=about, extension=extension)
+
+
 class ConveningListView(ListView[Convening]):
     template_name = "events/convening_list.html"
     context_object_name = "convenings"
     paginate_by = 25
 
     def get_queryset(self) -> QuerySet[Convening]:
-        self.filterset = ConveningFilter(
-            self.request.GET,
-            queryset=recommendation_selectors.convening_list(user=self.request.user),
-            request=self.request,
-        )
+        self.filterset = convening_filterset(self.request)
         return self.filterset.qs.order_by("-start_date", "title")
 
     def paginate_queryset(
@@ -66,6 +84,7 @@ class ConveningListView(ListView[Convening]):
             ],
             ignored=self.filterset.ignored_labels,
             is_filtered=bool(self.filterset.values),
+            export_query=query_without(self.request.GET, "page"),
         )
         return context
 

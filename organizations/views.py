@@ -4,15 +4,38 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from gsx_portal.exports import CHUNK, about_list, export_response, query_without
+
+from . import exports
 from .filters import OrganizationFilter
 from .models import Organization
 from .services import confidential_access_record
 
 if TYPE_CHECKING:
     from django.core.paginator import _SupportsPagination
+
+
+def organization_filterset(request: HttpRequest) -> OrganizationFilter:
+    return OrganizationFilter(request.GET, queryset=Organization.objects.visible_to(request.user), request=request)
+
+
+@require_GET
+def organization_export(request: HttpRequest, extension: str) -> HttpResponseBase:
+    filterset = organization_filterset(request)
+    about = about_list(
+        title=str(_("Organizations")),
+        path=reverse("organizations:list"),
+        query=query_without(request.GET, "page"),
+        filterset=filterset,
+    )
+    rows = filterset.qs.prefetch_related("themes").order_by("name").iterator(chunk_size=CHUNK)
+    return export_response(table=exports.ORGANIZATIONS, items=rows, about=about, extension=extension)
 
 
 class OrganizationListView(ListView[Organization]):
@@ -22,7 +45,7 @@ class OrganizationListView(ListView[Organization]):
 
     def get_queryset(self) -> QuerySet[Organization]:
         self.base = Organization.objects.visible_to(self.request.user)
-        self.filterset = OrganizationFilter(self.request.GET, queryset=self.base, request=self.request)
+        self.filterset = organization_filterset(self.request)
         return self.filterset.qs.prefetch_related("themes").order_by("name")
 
     def paginate_queryset(
@@ -45,6 +68,7 @@ class OrganizationListView(ListView[Organization]):
             ],
             ignored=self.filterset.ignored_labels,
             is_filtered=bool(self.filterset.values),
+            export_query=query_without(self.request.GET, "page"),
         )
         return context
 

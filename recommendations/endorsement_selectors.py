@@ -85,13 +85,23 @@ def active_signature_count() -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def letter_list(*, user: User | AnonymousUser | None) -> QuerySet[Letter]:
-    return (
+def letter_list(*, user: User | AnonymousUser | None, with_recommendations: bool = False) -> QuerySet[Letter]:
+    """The letters of the list page; with their recommendations this user may see (as
+    ``visible_recommendations``) for the exports."""
+    letters = (
         Letter.objects.visible_to(user)
         .select_related("addressee")
         .annotate(signature_count=active_signature_count())
         .order_by("-opens_on", "-created_at")
     )
+    if with_recommendations:
+        recommendations = (
+            Recommendation.objects.visible_to(user).select_related("convening").order_by("convening__code", "number")
+        )
+        letters = letters.prefetch_related(
+            Prefetch("recommendations", queryset=recommendations, to_attr="visible_recommendations")
+        )
+    return letters
 
 
 def letter_detail(*, user: User | AnonymousUser | None, slug: str) -> Letter:

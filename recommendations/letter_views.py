@@ -5,10 +5,15 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import DetailView, ListView
 
+from gsx_portal.exports import CHUNK, about_list, export_response
+
 from . import endorsement_selectors as selectors
+from . import exports
 from .endorsement_views import endorse_or_sign, withdraw
 from .models import Letter
 
@@ -20,6 +25,15 @@ class LetterListView(ListView[Letter]):
 
     def get_queryset(self) -> QuerySet[Letter]:
         return selectors.letter_list(user=self.request.user)
+
+
+@require_GET
+def letter_export(request: HttpRequest, extension: str) -> HttpResponseBase:
+    letters = selectors.letter_list(user=request.user, with_recommendations=True)
+    about = about_list(title=_("Sign-on letters"), path=reverse("recommendations:letter_list"))
+    return export_response(
+        table=exports.LETTERS, items=letters.iterator(chunk_size=CHUNK), about=about, extension=extension
+    )
 
 
 class LetterDetailView(DetailView[Letter]):

@@ -6,8 +6,8 @@ app_name = "recommendations"
 
 urlpatterns = [
     path("recommendations/", views.RecommendationListView.as_view(), name="list"),
-    path("recommendations/export.csv", views.recommendation_export_csv, name="export_csv"),
-    path("recommendations/export.xlsx", views.recommendation_export_xlsx, name="export_xlsx"),
+    path("recommendations/export.csv", views.recommendation_export, {"extension": "csv"}, name="export_csv"),
+    path("recommendations/export.xlsx", views.recommendation_export, {"extension": "xlsx"}, name="export_xlsx"),
     path("convenings/<slug:slug>/r/<int:number>/", views.RecommendationDetailView.as_view(), name="detail"),
     path("themes/<slug:slug>/", views.ThemeDetailView.as_view(), name="theme_detail"),
     path(
@@ -21,6 +21,8 @@ urlpatterns = [
         name="recommendation_withdraw",
     ),
     path("letters/", letter_views.LetterListView.as_view(), name="letter_list"),
+    path("letters/export.csv", letter_views.letter_export, {"extension": "csv"}, name="letter_export_csv"),
+    path("letters/export.xlsx", letter_views.letter_export, {"extension": "xlsx"}, name="letter_export_xlsx"),
     path("letters/<slug:slug>/", letter_views.LetterDetailView.as_view(), name="letter_detail"),
     path("letters/<slug:slug>/sign/", letter_views.letter_sign, name="letter_sign"),
     path("letters/<slug:slug>/withdraw/", letter_views.letter_withdraw, name="letter_withdraw"),

@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -13,11 +14,11 @@ from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, ListView
 
 from events.text import FOOTNOTE_MARKER
-from gsx_portal.clock import portal_today
+from gsx_portal.exports import CHUNK, about_list, export_response, query_without
 
 from . import exports, selectors
 from .filters import RecommendationFilter, Sort
-from .models import Recommendation, Theme
+from .models import Recommendation, SubItem, Theme
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -36,13 +37,6 @@ def recommendation_filterset(request: HttpRequest) -> RecommendationFilter:
     return RecommendationFilter(
         request.GET, queryset=Recommendation.objects.visible_to(request.user).listed(), request=request
     )
-
-
-def query_without(params: QueryDict, *names: str) -> str:
-    kept = params.copy()
-    for name in names:
-        kept.pop(name, None)
-    return kept.urlencode()
 
 
 @method_decorator(vary_on_headers("HX-Request"), name="dispatch")
@@ -174,26 +168,18 @@ class ThemeDetailView(DetailView[Theme]):
         return context
 
 
-def _export_name(extension: str) -> str:
-    return f"gsx-recommendations-{portal_today():%Y-%m-%d}.{extension}"
-
-
 @require_GET
-def recommendation_export_csv(request: HttpRequest) -> StreamingHttpResponse:
-    rows = selectors.recommendation_search(filterset=recommendation_filterset(request)).prefetch_related("sub_items")
-    response = StreamingHttpResponse(
-        exports.csv_lines(rows.iterator(chunk_size=exports.CHUNK)), content_type="text/csv; charset=utf-8"
+def recommendation_export(request: HttpRequest, extension: str) -> HttpResponseBase:
+    filterset = recommendation_filterset(request)
+    rows = selectors.recommendation_search(filterset=filterset).prefetch_related(
+        Prefetch("sub_items", queryset=SubItem.objects.order_by("letter"))
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name("csv")}"'
-    return response
-
-
-@require_GET
-def recommendation_export_xlsx(request: HttpRequest) -> HttpResponse:
-    rows = selectors.recommendation_search(filterset=recommendation_filterset(request)).prefetch_related("sub_items")
-    response = HttpResponse(
-        exports.xlsx_bytes(rows.iterator(chunk_size=exports.CHUNK)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    about = about_list(
+        title=str(_("Recommendations")),
+        path=reverse("recommendations:list"),
+        query=query_without(request.GET, "page", "per_page"),
+        filterset=filterset,
     )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name("xlsx")}"'
-    return response
+    return export_response(
+        table=exports.RECOMMENDATIONS, items=rows.iterator(chunk_size=CHUNK), about=about, extension=extension
+    )

@@ -4,7 +4,8 @@ The test loads the demo content, adds a verified organization that endorses and 
 being named* (and a withdrawn unnamed endorsement, a comment and a signatory name), and two that
 took part in a published convening confidentially and network-only and own its next steps and
 addressee responses there (the places that name an organization beside a convening or a
-recommendation). Then, as anonymous, donor and CSO member, it requests every page it can reach:
+recommendation). Then, as anonymous, donor, CSO member and a member of an unverified organization,
+it requests every page it can reach:
 
 - every named URL pattern of the project (admin aside), its arguments filled from the data by
   the rules in ``CANDIDATES`` (a new pattern whose arguments no rule fills makes
@@ -77,7 +78,7 @@ NETWORK_SECRETS = (NETWORK_NAME, NETWORK_SLUG, "quince-office@example.org")
 # Control names: one letter differs, so the same page about an organization that does not exist.
 CONTROL_WORDS = {"zephyr": "xephyr", "yarrow": "xarrow", "quince": "xuince"}
 
-PERSONAS = ("anonymous", "donor", "cso")
+PERSONAS = ("anonymous", "donor", "cso", "unverified")
 SKIPPED_NAMESPACES = {"admin"}  # staff only; none of these personas is staff
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/_nested_admin/", "/i18n/")
 MAX_URLS_PER_PERSONA = 800
@@ -166,6 +167,12 @@ def data() -> Data:
         )
     Endorsement.objects.create(letter=letter, organization=named, signatory_name="Open Person")
     hidden = add_hidden_participants(recommendations[0].convening, owner_too=named)
+    # A member of an organization the secretariat has not verified: signed in, but no network member.
+    unverified = Organization.objects.filter(verified_at__isnull=True).first()
+    assert unverified is not None
+    Membership.objects.create(
+        user=User.objects.create_user(username="unverified"), organization=unverified, state=Membership.State.APPROVED
+    )
     return Data(
         secret=secret,
         convenings=list(Convening.objects.all()),
@@ -377,8 +384,9 @@ def crawl(client: Client, data: Data, capture: Any) -> Crawl:
 
 
 def normalised(text: str) -> str:
-    # CSRF tokens are masked anew for every response.
-    return re.sub(r"[A-Za-z0-9]{64}", "<csrf>", text)
+    # CSRF tokens are masked anew for every response; exports say when they were made.
+    text = re.sub(r"[A-Za-z0-9]{64}", "<csrf>", text)
+    return re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC", "<made at>", text)
 
 
 def found(text: str, secrets: tuple[str, ...] = SECRETS) -> list[str]:
