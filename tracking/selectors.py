@@ -13,21 +13,27 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Convening, NextStep
 from events.selectors import hidden_participants, next_step_owners, organization_nameable
 from gsx_portal.clock import portal_today
+from gsx_portal.site import absolute_url
 from organizations.models import Membership, Organization, is_secretariat
+from recommendations.filters import RecommendationFilter
 from recommendations.models import (
     Addressee,
     AddresseeResponse,
     Endorsement,
+    Letter,
     Recommendation,
     Status,
     StatusUpdate,
@@ -36,6 +42,7 @@ from recommendations.models import (
 )
 from recommendations.status_rule import FINAL, derive_status, updates_per_addressee
 
+from .calendars import CalendarEvent
 from .models import Follow
 
 if TYPE_CHECKING:
@@ -678,3 +685,110 @@ def convening_next_steps(
     )
     owners = next_step_owners(user=user, steps=steps)
     return [NextStepRow(step, owners[step.pk], step.is_overdue(today)) for step in steps]
+
+
+# --- Feeds (public reads only) ------------------------------------------------------------------
+# Feeds are shared as plain URLs and read by programs that never sign in: everything below reads
+# as an anonymous visitor, whoever asks (tracking.feeds).
+
+FEED_READER = None
+CALENDAR_SIZE = 500
+
+
+def _feed_scope(*, scope: Scope, filterset: RecommendationFilter) -> QuerySet[Recommendation]:
+    """The recommendations in a feed: the list's filters (over the public list), within the scope."""
+    rows = filterset.qs
+    if scope.kind == "convening":
+        return rows.filter(convening=scope.obj)
+    if scope.kind != "all":
+        return rows.filter(pk__in=scope_recommendations(user=FEED_READER, scope=scope).values("pk"))
+    return rows
+
+
+def feed_recommendations(*, scope: Scope, filterset: RecommendationFilter) -> QuerySet[Recommendation]:
+    """Newest publication first: a recommendation is new to readers when its convening goes out."""
+    published = Greatest(Coalesce("convening__published_at", "created_at"), "created_at")
+    return (
+        _feed_scope(scope=scope, filterset=filterset)
+        .select_related("convening")
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("name")),
+            Prefetch("sub_items", queryset=SubItem.objects.order_by("letter")),
+        )
+        .annotate(published=published)
+        .order_by("-published", "-pk")
+    )
+
+
+def feed_status_updates(*, scope: Scope, filterset: RecommendationFilter) -> QuerySet[StatusUpdate]:
+    recommendations = _feed_scope(scope=scope, filterset=filterset).order_by().values("pk")
+    return (
+        StatusUpdate.objects.visible_to(FEED_READER)
+        .filter(recommendation__in=recommendations)
+        .select_related("recommendation__convening", "addressee")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def _uid(kind: str, pk: int) -> str:
+    # Stable across hosts and requests: calendar programs match events by UID.
+    return f"gsx-{kind}-{pk}@{urlsplit(settings.SITE_URL).hostname or 'gsx'}"
+
+
+def calendar_next_steps(*, convening: Convening | None = None) -> list[CalendarEvent]:
+    """Due dates of the public next steps, owners named by the one rule (next_step_owners)."""
+    steps_query = (
+        NextStep.objects.visible_to(FEED_READER)
+        .filter(due_date__isnull=False, convening__archived_at__isnull=True)
+        .select_related("convening")
+        .order_by("-due_date", "pk")
+    )
+    if convening is not None:
+        steps_query = steps_query.filter(convening=convening)
+    steps = list(steps_query[:CALENDAR_SIZE])
+    owners = next_step_owners(user=FEED_READER, steps=steps)
+    events = []
+    for step in steps:
+        assert step.due_date is not None  # filtered above
+        lines = [step.text, f"{_('State')}: {step.get_state_display()}"]
+        if owners[step.pk]:
+            lines.append(f"{_('Owners')}: {', '.join(o.name for o in owners[step.pk])}")
+        events.append(
+            CalendarEvent(
+                uid=_uid("next-step", step.pk),
+                day=step.due_date,
+                summary=f"{step.convening.code}: {Truncator(step.text).chars(90)}",
+                description="\n".join(lines),
+                url=absolute_url(f"{step.convening.get_absolute_url()}#next-steps"),
+                cancelled=step.state == NextStep.State.DROPPED,
+                stamp=step.convening.updated_at,
+            )
+        )
+    return events
+
+
+def calendar_letters() -> list[CalendarEvent]:
+    """Closing dates of the sign-on letters anyone may read."""
+    letters = (
+        Letter.objects.visible_to(FEED_READER)
+        .filter(closes_on__isnull=False)
+        .select_related("addressee")
+        .order_by("-closes_on", "pk")[:CALENDAR_SIZE]
+    )
+    events = []
+    for letter in letters:
+        assert letter.closes_on is not None  # filtered above
+        lines = [letter.title, f"{_('State')}: {letter.get_state_display()}"]
+        if letter.addressee is not None:
+            lines.append(f"{_('Addressed to')}: {letter.addressee.name}")
+        events.append(
+            CalendarEvent(
+                uid=_uid("letter-closes", letter.pk),
+                day=letter.closes_on,
+                summary=str(_("Letter closes: %(title)s") % {"title": letter.title}),
+                description="\n".join(lines),
+                url=absolute_url(letter.get_absolute_url()),
+                stamp=letter.created_at,
+            )
+        )
+    return events

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "tracking"
 
@@ -35,4 +35,17 @@ urlpatterns = [
     path("tracking/following/", views.following, name="following"),
     path("tracking/digest/", views.digest_subscription, name="digest_subscription"),
     path("tracking/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # Feeds: public reads only (tracking.feeds); the query string is the list's filters.
+    path("feeds/recommendations.atom", feeds.RecommendationFeed(), name="feed_recommendations"),
+    path("feeds/status.atom", feeds.StatusFeed(), name="feed_status"),
+    *[
+        path(f"feeds/{plural}/<slug:slug>/{name}.atom", feed, {"kind": kind}, name=f"{kind}_feed_{name}")
+        for kind, plural in (("theme", "themes"), ("addressee", "addressees"), ("convening", "convenings"))
+        for name, feed in (("recommendations", feeds.RecommendationFeed()), ("status", feeds.StatusFeed()))
+    ],
+    path("feeds/next-steps.ics", feeds.next_steps_calendar, name="calendar_next_steps"),
+    path(
+        "feeds/convenings/<slug:slug>/next-steps.ics", feeds.next_steps_calendar, name="convening_calendar_next_steps"
+    ),
+    path("feeds/letters.ics", feeds.letters_calendar, name="calendar_letters"),
 ]

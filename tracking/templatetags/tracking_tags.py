@@ -10,7 +10,7 @@ from gsx_portal.clock import portal_today
 from organizations.models import is_secretariat
 from recommendations.models import Recommendation
 
-from .. import selectors
+from .. import feeds, selectors
 from ..forms import StatusUpdateForm
 
 register = template.Library()
@@ -60,3 +60,9 @@ def follow_button(context: template.Context, kind: str, target: Any) -> dict[str
 @register.filter
 def basename(value: Any) -> str:
     return PurePath(str(getattr(value, "name", value) or "")).name
+
+
+@register.simple_tag
+def feed_links(kind: str = "all", slug: str = "", query: str = "") -> list[Any]:
+    """The feeds of a page: ``{% feed_links "theme" theme.slug as feeds %}``."""
+    return feeds.feed_links(kind=kind, slug=slug, query=query)
