@@ -79,8 +79,20 @@ def subject_for(request: HttpRequest, kind: str, slug: str | None) -> FeedSubjec
     return FeedSubject(scope=scope, query=request.GET, path=request.get_full_path())
 
 
+class StableAtom1Feed(Atom1Feed):
+    """Atom whose ``<updated>`` depends on the items only: Django's says "now" for an empty feed,
+    so polling it twice would give two different documents."""
+
+    EMPTY_SINCE = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+
+    def latest_post_date(self) -> dt.datetime:
+        if not self.items:
+            return self.EMPTY_SINCE
+        return super().latest_post_date()
+
+
 class _ScopedFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = StableAtom1Feed
     author_name = "GSX Portal"
     what = ""
 

@@ -163,6 +163,13 @@ def test_calendar_text_is_escaped_and_folded() -> None:
     assert str(Calendar.from_ical(body).walk("VEVENT")[0]["summary"]) == "a, b; c\\d"
 
 
+def test_an_empty_feed_reads_the_same_each_time() -> None:
+    first = Client().get("/feeds/recommendations.atom?q=nothing").content
+
+    assert b"<updated>2000-01-01T00:00:00+00:00</updated>" in first
+    assert Client().get("/feeds/recommendations.atom?q=nothing").content == first
+
+
 @pytest.mark.parametrize(
     "url",
     [
