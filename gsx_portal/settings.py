@@ -205,6 +205,11 @@ CELERY_BEAT_SCHEDULE["tracking-next-step-reminders"] = {
     "task": "tracking.tasks.next_step_reminders_send",
     "schedule": crontab(minute=30, hour=5),
 }
+# The open-data ZIP of /data/, nightly (idempotent: one version per UTC day).
+CELERY_BEAT_SCHEDULE["publications-open-data"] = {
+    "task": "publications.tasks.data_release_build",
+    "schedule": crontab(minute=15, hour=2),
+}
 
 # --- Authentication
 AUTH_PASSWORD_VALIDATORS = [

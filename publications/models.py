@@ -113,6 +113,11 @@ class RenderedDocument(models.Model):
         }
 
 
+class DataReleaseQuerySet(models.QuerySet["DataRelease"]):
+    def ready(self) -> DataReleaseQuerySet:
+        return self.filter(state=DataRelease.State.READY).exclude(file="")
+
+
 class WorkerHeartbeat(models.Model):
     """When a worker on a queue last ran beat's heartbeat task: proof that someone takes tasks.
 
@@ -130,3 +135,41 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.queue} @ {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DataRelease(models.Model):
+    """One version of the bulk open-data ZIP (publications.open_data), built nightly by a task.
+
+    The row is the build's state, so a second run of the same night's task finds it ready and
+    stops, and the ``/data/`` page lists only what is ready. Public data only: one file for all.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being built")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    file = models.FileField(_("file"), storage=publications_storage, upload_to="open-data/", blank=True, max_length=300)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    row_counts = models.JSONField(_("rows per file"), default=dict, blank=True)
+    error = models.TextField(_("last error"), blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DataReleaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("open-data release")
+        verbose_name_plural = _("open-data releases")
+
+    def __str__(self) -> str:
+        return f"open data {self.version} ({self.state})"
+
+    @property
+    def filename(self) -> str:
+        return f"gsx-open-data-{self.version}.zip"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import logging
 import os
 import re
@@ -30,9 +31,9 @@ from events.models import Convening
 from gsx_portal.clock import portal_today
 from recommendations.models import Letter, Theme
 
-from . import render, selectors
+from . import open_data, render, selectors
 from .documents import BriefData, DocumentData, SummaryData
-from .models import Audience, RenderedDocument, WorkerHeartbeat, publications_storage
+from .models import Audience, DataRelease, RenderedDocument, WorkerHeartbeat, publications_storage
 
 logger = logging.getLogger(__name__)
 
@@ -367,11 +368,13 @@ def _remove_orphaned_rows() -> int:
 
 
 def _delete_unreferenced_files(*, now: dt.datetime) -> int:
-    """Files no row points at: superseded ones, and any a failed transaction left behind."""
+    """Files no row points at (rendered documents and open-data releases alike): superseded ones,
+    and any a failed transaction left behind."""
     root = str(settings.PUBLICATIONS_ROOT)
     if not os.path.isdir(root):
         return 0
     referenced = set(RenderedDocument.objects.exclude(file="").values_list("file", flat=True))
+    referenced |= set(DataRelease.objects.exclude(file="").values_list("file", flat=True))
     # Young files may belong to a render that has saved its file but not yet committed its row.
     cutoff = (now - dt.timedelta(minutes=10)).timestamp()
     storage = publications_storage()
@@ -392,3 +395,65 @@ def worker_heartbeat_record(*, queue: str, hostname: str = "") -> dict[str, Any]
     now = timezone.now()
     WorkerHeartbeat.objects.update_or_create(queue=queue, defaults={"beat_at": now, "hostname": hostname[:200]})
     return {"queue": queue, "at": now.isoformat()}
+
+
+# --- The open-data ZIP ------------------------------------------------------------------------
+
+# Versions offered on /data/; older files are deleted when a new one is ready.
+KEEP_DATA_RELEASES = 30
+# A build still pending this long lost its worker: the next run takes it over.
+DATA_BUILD_STALE = dt.timedelta(minutes=30)
+
+
+def data_release_build(*, now: dt.datetime | None = None) -> DataRelease:
+    """Today's version of the open-data ZIP (publications.open_data), built once.
+
+    Idempotent: a ready version is left alone, and a build is claimed by compare-and-set on
+    ``started_at``, so two runs of the same night (beat and cron, or a redelivered message) build
+    it once. A failed or stale build is taken over by the next run.
+    """
+    now = now or timezone.now()
+    version = now.astimezone(dt.UTC).date().isoformat()
+    release, _created = DataRelease.objects.get_or_create(version=version)
+    claimable = (
+        Q(started_at__isnull=True) | Q(started_at__lt=now - DATA_BUILD_STALE) | Q(state=DataRelease.State.FAILED)
+    )
+    claimed = (
+        DataRelease.objects.filter(pk=release.pk)
+        .exclude(state=DataRelease.State.READY)
+        .filter(claimable)
+        .update(started_at=now, state=DataRelease.State.PENDING, error="")
+    )
+    if not claimed:
+        release.refresh_from_db()
+        return release
+    try:
+        built = open_data.build_zip(version=version, made_at=now)
+        name = publications_storage().save(f"open-data/gsx-open-data-{version}.zip", ContentFile(built.content))
+    except Exception as exc:
+        DataRelease.objects.filter(pk=release.pk).update(state=DataRelease.State.FAILED, error=repr(exc)[:2000])
+        logger.exception("open-data build %s failed", version)
+        raise
+    release.refresh_from_db()
+    release.file.name = name
+    release.state = DataRelease.State.READY
+    release.size = len(built.content)
+    release.sha256 = hashlib.sha256(built.content).hexdigest()
+    release.row_counts = built.row_counts
+    release.built_at = timezone.now()
+    release.save(update_fields=["file", "state", "size", "sha256", "row_counts", "built_at"])
+    data_releases_prune()
+    return release
+
+
+def data_releases_prune(*, keep: int = KEEP_DATA_RELEASES) -> int:
+    """Delete the versions past the newest ``keep`` ready ones (and failed ones), files first."""
+    kept = list(DataRelease.objects.ready().order_by("-version").values_list("pk", flat=True)[:keep])
+    old = DataRelease.objects.exclude(pk__in=kept).exclude(state=DataRelease.State.PENDING)
+    removed = 0
+    for release in old:
+        if release.file:
+            release.file.delete(save=False)
+        release.delete()
+        removed += 1
+    return removed

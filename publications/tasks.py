@@ -76,3 +76,11 @@ def resend_stale_renders(**kwargs: Any) -> None:
         return
     if resent:
         logger.info("worker start: %s stale PDF render(s) sent again", resent)
+
+
+@shared_task(acks_late=True)
+def data_release_build() -> dict[str, Any]:
+    """Beat's nightly entry: no arguments, the state is the DataRelease row."""
+    release = services.data_release_build()
+    logger.info("open data %s: %s", release.version, release.state)
+    return {"version": release.version, "state": release.state, "size": release.size}

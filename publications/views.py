@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -20,7 +20,7 @@ from organizations.services import confidential_access_record
 from recommendations.models import Letter, Theme
 
 from . import selectors, services
-from .models import Audience, RenderedDocument
+from .models import Audience, DataRelease, RenderedDocument
 
 POLL_SECONDS = 1
 
@@ -93,3 +93,27 @@ def theme_brief_pdf(request: HttpRequest, slug: str) -> HttpResponseBase:
 def letter_pdf(request: HttpRequest, slug: str) -> HttpResponseBase:
     letter = get_object_or_404(Letter.objects.visible_to(request.user), slug=slug)
     return _serve(request, kind=RenderedDocument.Kind.LETTER, obj=letter)
+
+
+# --- Open data --------------------------------------------------------------------------------
+
+
+@require_safe
+def data_releases(request: HttpRequest) -> HttpResponse:
+    """The versions of the open-data ZIP, newest first (public data only: one file for all)."""
+    releases = list(DataRelease.objects.ready().order_by("-version")[: services.KEEP_DATA_RELEASES])
+    return render(request, "publications/data_releases.html", {"releases": releases, "latest": releases[:1]})
+
+
+@require_safe
+def data_release_download(request: HttpRequest, version: str) -> HttpResponseBase:
+    release = get_object_or_404(DataRelease.objects.ready(), version=version)
+    try:
+        handle = release.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("This version is no longer stored") from exc
+    response = FileResponse(handle, as_attachment=True, filename=release.filename, content_type="application/zip")
+    # The same bytes for everyone and for ever: a version never changes once built.
+    patch_cache_control(response, public=True, max_age=86400)
+    response["ETag"] = f'"{release.sha256}"'
+    return response

@@ -31,6 +31,7 @@ import datetime as dt
 import html
 import io
 import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -137,6 +138,8 @@ CANDIDATES: dict[tuple[str, str], Callable[[Data], list[Any]]] = {
     # One guess is enough: the dashboards link to every dataset they offer, and the crawl follows.
     ("data", "dataset"): lambda d: ["endorsements"],
     ("*", "uidb64"): lambda d: ["MQ"],
+    # The open-data version the crawl test builds first (tonight's), and one that does not exist.
+    ("*", "version"): lambda d: [timezone.now().astimezone(dt.UTC).date().isoformat(), "1999-01-01"],
     ("*", "token"): lambda d: ["invalid-token"],
     ("*", "slug"): lambda d: _slugs(d.convenings) + _slugs(d.letters) + _slugs(d.themes) + _slugs(d.organizations),
     ("*", "pk"): lambda d: [1],
@@ -315,6 +318,9 @@ def body_text(response: HttpResponseBase) -> str:
 
         reader = PdfReader(io.BytesIO(raw))
         return "\n".join(page.extract_text() or "" for page in reader.pages) + str(reader.metadata or "")
+    if "zip" in content_type:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            return "\n".join(archive.read(name).decode("utf-8-sig") for name in archive.namelist())
     if "spreadsheetml" in content_type:
         from openpyxl import load_workbook
 
@@ -423,11 +429,21 @@ def forget_hidden(data: Data) -> None:
     AddresseeResponse.objects.filter(owner__in=data.hidden).update(owner=None)
 
 
+@pytest.fixture
+def open_data_built(settings: Any, tmp_path: Any) -> Callable[[], Any]:
+    """Builds tonight's open-data ZIP (into a fresh PUBLICATIONS_ROOT) once the secrets are in."""
+    from publications.services import data_release_build
+
+    settings.PUBLICATIONS_ROOT = tmp_path / "publications"
+    return data_release_build
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_counted_but_not_named_organization_leaves_no_trace(
-    data: Data, persona: str, django_capture_on_commit_callbacks: Any
+    data: Data, persona: str, django_capture_on_commit_callbacks: Any, open_data_built: Callable[[], Any]
 ) -> None:
     endorse_secretly(data)
+    release = open_data_built()
     client = client_for(persona)
     secrets = secrets_for(persona)
 
@@ -467,6 +483,43 @@ def test_counted_but_not_named_organization_leaves_no_trace(
     convening = after.pages[data.recommendations[0].convening.get_absolute_url()].text
     assert "Brief the host on the follow-up." in convening
     assert [NETWORK_NAME in convening, "Riverbank Youth Forum" in convening] == [persona == "cso", True]
+    # The crawl read the open-data ZIP, as it reads every export and feed.
+    assert after.pages[f"/data/{release.filename}"].content_type == "application/zip"
+
+
+def test_open_data_zip_reads_the_same_as_without_the_hidden_organizations(
+    data: Data, open_data_built: Callable[[], Any]
+) -> None:
+    """The ZIP is one file for everyone. Only its directory of verified organizations may name a
+    hidden one, and it must read the same as without their unnamed endorsements and hidden
+    participations; every other file names none of them (their endorsements are only counted)."""
+    from publications.open_data import build_zip
+
+    endorse_secretly(data)
+    now = timezone.now()
+    with_secrets = zip_files(build_zip(version="v", made_at=now).content)
+    with transaction.atomic():
+        forget_hidden(data)
+        without = zip_files(build_zip(version="v", made_at=now).content)
+        transaction.set_rollback(True)
+
+    elsewhere = {name: found(text, secrets_for("anonymous")) for name, text in with_secrets.items()}
+    assert {name: names for name, names in elsewhere.items() if names} == {
+        "organizations.csv": [
+            SECRET_NAME,
+            SECRET_SLUG,
+            CONFIDENTIAL_NAME,
+            CONFIDENTIAL_SLUG,
+            NETWORK_NAME,
+            NETWORK_SLUG,
+        ]
+    }
+    assert with_secrets["organizations.csv"] == without["organizations.csv"]
+
+
+def zip_files(content: bytes) -> dict[str, str]:
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return {name: archive.read(name).decode("utf-8-sig") for name in archive.namelist()}
 
 
 def test_leak_crawl_reaches_every_url_pattern(data: Data, django_capture_on_commit_callbacks: Any) -> None:
