@@ -130,7 +130,8 @@ def page(*lines: list[Glyph]) -> PageGlyphs:
     return PageGlyphs(595.0, 842.0, [g for line in lines for g in line])
 
 
-WORDS = [f"word{k}" for k in range(16)]
+WORDS = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]
+WORDS += ["iota", "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi"]
 
 
 def body(n: int, top: float = 760.0) -> list[list[Glyph]]:
