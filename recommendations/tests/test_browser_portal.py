@@ -122,8 +122,11 @@ def test_csv_download_of_a_filtered_list(portal, page, tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     download_info.value.save_as(path)
 
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    lines = io.StringIO(path.read_text(encoding="utf-8-sig")).readlines()
+    comments = [line for line in lines if line.startswith("# ")]
+    rows = list(csv.reader(line for line in lines if not line.startswith("# ")))
     assert download_info.value.suggested_filename.endswith(".csv")
+    assert "# Filters: Theme: capacity\n" in comments  # the header comment names the filter
     assert rows[0][:2] == ["Reference", "Permalink"]
     assert sorted(row[0] for row in rows[1:]) == ["CSD-2025-GVA/R1", "CSD-2025-GVA/R9"]
 
