@@ -91,30 +91,45 @@ FALLBACK_EM = {False: 0.56, True: 0.61}
 MISSING_EM = 0.7
 
 
+class _Advances(dict[str, float]):
+    """Advance width per character, in em; a character the font lacks gets ``missing``."""
+
+    def __init__(self, widths: dict[str, float], missing: float) -> None:
+        super().__init__(widths)
+        self.missing = missing
+
+    def __missing__(self, char: str) -> float:
+        return self.missing
+
+
 @lru_cache(maxsize=2)
-def _advances(bold: bool) -> dict[int, float]:
-    """Advance width per code point, in em, of Liberation Sans (bold or regular)."""
+def _advances(bold: bool) -> _Advances:
+    """Advance widths of Liberation Sans (bold or regular), read once per process."""
     for folder in FONT_DIRS:
         found = next(Path(folder).rglob(FONT_FILES[bold]), None) if Path(folder).is_dir() else None
         if found:
             break
     else:
-        return {}
+        return _Advances({}, FALLBACK_EM[bold])
     from fontTools.ttLib import TTFont
 
     font = TTFont(str(found), lazy=True)
     scale = 1 / font["head"].unitsPerEm
     metrics = font["hmtx"].metrics
-    widths = {code: metrics[glyph][0] * scale for code, glyph in font.getBestCmap().items()}
+    widths = {chr(code): metrics[glyph][0] * scale for code, glyph in font.getBestCmap().items()}
     font.close()
-    return widths
+    return _Advances(widths, MISSING_EM)
+
+
+# Bounded: headlines repeat from one render of a brief to the next, but a worker runs for days.
+@lru_cache(maxsize=16384)
+def _word_em(word: str, bold: bool) -> float:
+    return sum(map(_advances(bold).__getitem__, word))
 
 
 def text_width(text: str, size: float, *, bold: bool = False, spacing_em: float = 0.0) -> float:
     """The width of one line of ``text`` at ``size`` pt, in mm."""
-    advances = _advances(bold)
-    fallback = FALLBACK_EM[bold] if not advances else MISSING_EM
-    ems = sum(advances.get(ord(char), fallback) for char in text) + spacing_em * len(text)
+    ems = sum(map(_advances(bold).__getitem__, text)) + spacing_em * len(text)
     return ems * size * PT
 
 
@@ -123,11 +138,13 @@ def line_count(text: str, size: float, width: float, *, bold: bool = False, lead
     words = text.split()
     if not words:
         return 0 if not lead else 1
-    space = text_width(" ", size, bold=bold)
-    lines, used = 1, lead
+    # In em, so that the cached word widths serve every size.
+    limit, used = width / (size * PT), lead / (size * PT)
+    space = _advances(bold)[" "]
+    lines = 1
     for word in words:
-        w = text_width(word, size, bold=bold)
-        if used and used + space + w > width:
+        w = _word_em(word, bold)
+        if used and used + space + w > limit:
             lines, used = lines + 1, w
         else:
             used = used + space + w if used else w
@@ -271,8 +288,12 @@ def plan(text: BriefText) -> Plan:
     budget = PAGE_HEIGHT - SAFETY
     every = len(text.items)
     for d in DENSITIES:
-        height = predict(text, d, every)
-        if height <= budget:
+        height = _header_height(text, d) + (0 if every else d.text_lh * PT)
+        for item in text.items:
+            height += item_height(item, d)
+            if height > budget:
+                break  # no need to measure the rest at this density
+        else:
             return Plan(d, every, height)
     tightest = DENSITIES[-1]
     fixed = predict(text, tightest, 0) if every else 0.0

@@ -232,6 +232,7 @@ def brief_intro(text: str) -> str:
     return kept
 
 
+@lru_cache(maxsize=512)  # a brief's URL outlives its versions; bounded for a long-lived worker
 def qr_data_uri(url: str) -> str:
     return str(segno.make(url, error="m", micro=False).svg_data_uri(border=0, dark="#0d2b4e"))
 

@@ -196,6 +196,17 @@ def test_vienna_brief_carries_the_asks_in_one_layout_without_a_version_label(vie
     assert [" ".join(ask.split()[:4]) in text for ask in asks] == [True] * 13
 
 
+def test_brief_that_the_plan_overfills_is_laid_out_again_to_one_page(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A plan 60 mm too generous, as for a script whose glyphs are wider than Liberation Sans.
+    monkeypatch.setattr(brief_fit, "SAFETY", -60.0)
+    convening = convening_with(40, long=True)
+    data = selectors.convening_brief_data(convening=convening, audience=Audience.PUBLIC)
+
+    rendered = render.render_brief_document(data, audience=Audience.PUBLIC)
+
+    assert (pdf_pages(rendered.pdf), rendered.layouts > 1) == (1, True)
+
+
 @pytest.mark.parametrize("audience", [Audience.PUBLIC, Audience.SECRETARIAT])
 @pytest.mark.parametrize("count", [1, 5])
 def test_brief_plan_predicts_the_layouts_height(db: None, audience: str, count: int) -> None:
