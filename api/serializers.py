@@ -23,7 +23,12 @@ def absolute(context: dict[str, Any], path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
 
 
-class PermalinkField(serializers.Field):  # a read-only URL of the object's page
+@extend_schema_field(
+    {"type": "string", "format": "uri", "example": "https://portal.example.org/convenings/csd-2017-vienna/r/2/"}
+)
+class PermalinkField(serializers.Field):
+    """A read-only, absolute URL of the object's page."""
+
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", "The object's page on the portal, a stable link to cite.")
         super().__init__(source="*", read_only=True, **kwargs)
