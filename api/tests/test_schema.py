@@ -5,12 +5,15 @@ examples per operation, the whole file in well under three minutes."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -36,8 +39,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_
 
 
 @pytest.fixture
-def demo(db: None) -> None:
+def demo(db: None) -> Iterator[None]:
     call_command("load_demo", stdout=io.StringIO())
+    # Requests go through the real WSGI handler, whose request_finished closes the database
+    # connection (CONN_MAX_AGE) — the test's own, on PostgreSQL. Django's test client detaches
+    # the same handler for the same reason.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
