@@ -291,6 +291,12 @@ IMPORT_DOCX_MAX_EXPANDED_MB = int(os.environ.get("IMPORT_DOCX_MAX_EXPANDED_MB", 
 IMPORT_DOCX_MAX_RATIO = int(os.environ.get("IMPORT_DOCX_MAX_RATIO", "100"))  # Word XML: 5-20×
 IMPORT_MAX_PARAGRAPHS = int(os.environ.get("IMPORT_MAX_PARAGRAPHS", "20000"))
 IMPORT_MAX_PDF_PAGES = int(os.environ.get("IMPORT_MAX_PDF_PAGES", "200"))
+# Word and PDF files are read by a task (importing/tasks.py): the reader gives up by itself after
+# IMPORT_READ_SECONDS (checked between pages and paragraphs, so also when tasks run eagerly), the
+# worker's soft limit comes 10 s later, its hard limit (the process is killed) 20 s later.
+IMPORT_READ_SECONDS = int(os.environ.get("IMPORT_READ_SECONDS", "60"))
+IMPORT_READ_SOFT_TIME_LIMIT = IMPORT_READ_SECONDS + 10
+IMPORT_READ_TIME_LIMIT = IMPORT_READ_SECONDS + 20
 
 # --- E-mail: printed to the console unless EMAIL_BACKEND names a real one. With DEBUG off the
 # console would write password-reset links (working tokens) into the server's log, so an unset
