@@ -82,7 +82,8 @@ CONTROL_WORDS = {"zephyr": "xephyr", "yarrow": "xarrow", "quince": "xuince"}
 PERSONAS = ("anonymous", "donor", "cso", "unverified")
 SKIPPED_NAMESPACES = {"admin"}  # staff only; none of these personas is staff
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/_nested_admin/", "/i18n/")
-MAX_URLS_PER_PERSONA = 800
+# The feeds, exports and API offer many URLs per list (each with its filter variants).
+MAX_URLS_PER_PERSONA = 1500
 MAX_QUERY_VARIANTS_PER_PATH = 6
 # List pages are requested again with these parameters naming the organization (name for text
 # search, slug for filters): a filter that counts unnamed endorsements would show in the results.
