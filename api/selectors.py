@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, FloatField, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
 
 from events.models import Convening
 from events.selectors import next_step_owners
@@ -85,6 +85,11 @@ def recommendation_rows(*, filterset: RecommendationFilter) -> QuerySet[Recommen
     if sort != Sort.MOST_ENDORSED:  # that order counts with a join of its own
         rows = rows.annotate(endorsement_count=active_endorsement_count())
     rows = order_by_sort(rows, sort=sort, text=filterset.text)
+    ordering = [str(field) for field in rows.query.order_by]
+    if ordering[:1] == ["-relevance"]:
+        # ts_rank is a float4, which reaches Python rounded to its printed digits: a cursor could
+        # not name the last row's rank exactly. Its double-precision cast round-trips.
+        rows = rows.annotate(rank=Cast("relevance", FloatField())).order_by("-rank", *ordering[1:])
     columns = ("convening_id", "number", "headline", "body", "status", "updated_at", "superseded_by_id")
     return _list_prefetches(rows).only(*columns, *CONVENING_COLUMNS)
 
