@@ -282,7 +282,9 @@ def _brief_text(data: BriefData, *, audience: str, intro: str) -> brief_fit.Brie
         brief_fit.BriefItem(
             headline=rec.headline,
             reference=rec.reference,
-            ask=brief_fit.ask_text(rec.body, [(item.letter, item.text) for item in rec.sub_items]),
+            ask=brief_fit.ask_text(
+                rec.body, [(item.letter, item.text) for item in rec.sub_items], headline=rec.headline
+            ),
             facts=f"{rec.status_label}{_facts(rec)}",
         )
         for rec in data.recommendations
