@@ -130,6 +130,9 @@ CANDIDATES: dict[tuple[str, str], Callable[[Data], list[Any]]] = {
     ("my-organization", "slug"): lambda d: _slugs(d.organizations),
     ("r", "number"): lambda d: sorted({r.number for r in d.recommendations}),
     ("recommendations", "pk"): lambda d: [r.pk for r in d.recommendations],
+    # The API's lookups: a recommendation by its reference, a convening by its code.
+    ("recommendations", "reference"): lambda d: [r.reference for r in d.recommendations],
+    ("convenings", "key"): lambda d: [c.code for c in d.convenings],
     ("evidence", "pk"): lambda d: [u.pk for u in d.status_updates] or [1],
     ("next-steps", "pk"): lambda d: [s.pk for s in d.next_steps] or [1],
     ("memberships", "pk"): lambda d: [m.pk for m in d.memberships],
