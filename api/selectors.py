@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from events.models import Convening
 from events.selectors import next_step_owners
@@ -28,7 +29,7 @@ from recommendations.models import (
     SubItem,
     Theme,
 )
-from recommendations.selectors import active_endorsement_count, convening_detail, convening_list
+from recommendations.selectors import active_endorsement_count, convening_detail
 from tracking.selectors import recommendation_responses
 
 if TYPE_CHECKING:
@@ -120,7 +121,22 @@ def recommendation_by_reference(*, user: Reader, reference: str) -> Recommendati
 
 
 def convening_rows(*, user: Reader) -> QuerySet[Convening]:
-    return convening_list(user=user).order_by("-start_date", "code")
+    """Newest first. The count is a subquery per row, computed for the rows of the page only
+    (the list page's GROUP BY would count every convening's recommendations first)."""
+    visible = (
+        Recommendation.objects.visible_to(user)
+        .filter(convening=OuterRef("pk"))
+        .order_by()
+        .values("convening")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Convening.objects.visible_to(user)
+        .listed()
+        .annotate(recommendation_count=Coalesce(Subquery(visible, output_field=IntegerField()), 0))
+        .order_by("-start_date", "code")
+    )
 
 
 def convening_by_key(*, user: Reader, key: str) -> Convening:
@@ -197,7 +213,9 @@ def endorsement_rows(*, user: Reader) -> QuerySet[Endorsement]:
     return (
         Endorsement.objects.visible_to(user)
         .select_related("organization", "recommendation__convening", "letter")
-        .order_by("-created_at", "-pk")
+        # Newest first by id (ids follow creation): the primary key's index serves the order,
+        # where sorting 200,000 rows by created_at would not.
+        .order_by("-pk")
     )
 
 
