@@ -74,8 +74,10 @@ def running_text(lines: list[Line]) -> list[Problem]:
     for first, pages in seen.values():
         if len(pages) >= 3 and len(pages) * 2 > len(by_page):
             template = gettext_noop("‘%(text)s’ repeats on %(count)s of %(pages)s pages and was kept as text")
-            params = {"text": first.text[:80], "count": len(pages), "pages": len(by_page)}
-            problems.append(Problem.of(first.no, template, kind="running_text", **params))
+            text, count = first.text[:80], len(pages)
+            problems.append(
+                Problem.of(first.no, template, kind="running_text", text=text, count=count, pages=len(by_page))
+            )
     return problems
 
 

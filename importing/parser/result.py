@@ -59,12 +59,20 @@ class ParsedRecommendation:
     sub_items: list[ParsedSubItem]
     line: int = 0
 
+    @property
+    def problem_key(self) -> str:  # Problem.item of the problems about it
+        return f"recommendation:{self.number}"
+
 
 @dataclass(frozen=True)
 class ParsedParagraph:
     number: int
     text: str
     line: int
+
+    @property
+    def problem_key(self) -> str:
+        return f"paragraph:{self.number}"
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,10 @@ class ParsedFootnote:
     marker_line: int | None
     line: int = 0
     anchor: FootnoteAnchor | None = None
+
+    @property
+    def problem_key(self) -> str:
+        return f"footnote:{self.number}"
 
 
 @dataclass(frozen=True)

@@ -289,7 +289,10 @@ class _Segmenter:
             if last is None or mk.kind == "bullet" or self._boundary(row):
                 self._theme_gap(last, mk, row)
                 theme = Block("theme", row.no, mk.rest, bulleted=True)
-                theme.number, theme.letter = (mk.value, None) if isinstance(mk.value, int) else (None, mk.value)
+                if mk.kind in ("number", "letter"):  # remembered to see a gap in the next one
+                    theme.number, theme.letter = (
+                        (mk.value, None) if isinstance(mk.value, int) else (None, str(mk.value))
+                    )
                 self._add_theme(theme)
                 return
         if last is None:
@@ -311,11 +314,14 @@ class _Segmenter:
         """Numbered or lettered key themes that skip one (1, 2, 4)."""
         if last is None or mk.kind not in ("number", "letter"):
             return
-        before = last.number if mk.kind == "number" else last.letter
-        if before is None:
-            return
-        expected = before + 1 if isinstance(before, int) else chr(ord(before) + 1)
-        if isinstance(mk.value, type(expected)) and expected < mk.value:
+        expected: int | str | None = None
+        if isinstance(mk.value, int) and last.number is not None:
+            expected = last.number + 1
+            skipped = expected < mk.value
+        elif isinstance(mk.value, str) and last.letter is not None:
+            expected = chr(ord(last.letter) + 1)
+            skipped = expected < mk.value
+        if expected is not None and skipped:
             template = gettext_noop("Key theme %(expected)s is missing: the list goes on at %(number)s")
             item = f"key_theme:{len(self.themes) + 1}"
             self._problem(row.no, template, kind="sequence_gap", item=item, expected=expected, number=mk.value)

@@ -36,7 +36,8 @@ def test_a_bare_heading_after_the_last_recommendation_is_reported() -> None:
 def test_a_heading_glued_to_a_key_theme_is_reported() -> None:
     text = (
         HEAD
-        + "KEY THEMES\n\n- ferries that stop running in winter\nWINTER TIMETABLES\n\nRECOMMENDATIONS\n\n1. Keep going.\n"
+        + "KEY THEMES\n\n- ferries that stop running in winter\nWINTER TIMETABLES\n\n"
+        + "RECOMMENDATIONS\n\n1. Keep going.\n"
     )
     result = parse_summary(text)
     [problem] = kinds(result, "heading_in_item")
