@@ -30,6 +30,7 @@ from organizations.models import Organization
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Recommendation
 
+from . import schema as _schema  # noqa: F401  (registers the filters' schema extension)
 from . import selectors, serializers
 from .conditional import conditional
 from .pagination import KeysetPagination

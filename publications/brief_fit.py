@@ -196,15 +196,20 @@ def _condensed(text: str) -> str:
     return " ".join(words[:CONDENSED_WORDS]) + (" …" if len(words) > CONDENSED_WORDS else "")
 
 
-def ask_text(body: str, sub_items: Sequence[tuple[str, str]]) -> str:
+def ask_text(body: str, sub_items: Sequence[tuple[str, str]], *, headline: str = "") -> str:
     """What a recommendation asks, in a sentence: the body's first sentence, or its sub-items condensed.
 
     A body whose first sentence only leads in to the sub-items ("Such efforts could include:")
-    says nothing by itself, so the sub-items speak instead.
+    says nothing by itself, so the sub-items speak instead. A sentence that repeats the headline
+    and goes on with "and ..." gives only what it adds: the headline is printed just above.
     """
     sentence = first_sentence(plain(body)) if body else ""
     if sub_items and (not sentence or sentence.endswith(":")):
         return "; ".join(f"({letter}) {_condensed(text)}" for letter, text in sub_items)
+    repeated = " ".join(headline.split()).rstrip(".")
+    if repeated and sentence.lower().startswith(repeated.lower() + " and "):
+        rest = sentence[len(repeated) + len(" and ") :]
+        return rest[:1].upper() + rest[1:]
     return sentence
 
 

@@ -282,7 +282,9 @@ def _brief_text(data: BriefData, *, audience: str, intro: str) -> brief_fit.Brie
         brief_fit.BriefItem(
             headline=rec.headline,
             reference=rec.reference,
-            ask=brief_fit.ask_text(rec.body, [(item.letter, item.text) for item in rec.sub_items]),
+            ask=brief_fit.ask_text(
+                rec.body, [(item.letter, item.text) for item in rec.sub_items], headline=rec.headline
+            ),
             facts=f"{rec.status_label}{_facts(rec)}",
         )
         for rec in data.recommendations
@@ -313,7 +315,7 @@ def _brief_html(
             "ask": brief_fit.fit_one_line(item.ask, density.ask, ask_width) if item.ask else "",
             "status": rec.status,
             "status_label": rec.status_label,
-            "facts_rest": _facts(rec),
+            "facts_rest": item.facts[len(rec.status_label) :],  # as measured: status label, then the rest
         }
         for rec, item in zip(data.recommendations[:count], text.items[:count], strict=True)
     ]

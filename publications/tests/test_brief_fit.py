@@ -17,6 +17,20 @@ def test_ask_condenses_the_sub_items_when_the_body_only_leads_in() -> None:
     assert asks == ["(a) Creating new networks; (b) Pursuing coordinated advocacy"] * 2
 
 
+def test_ask_says_only_what_the_body_adds_to_a_repeated_headline() -> None:
+    body = "Encourage local partnerships and put an emphasis on raising funds locally. Then more."
+
+    asks = [
+        brief_fit.ask_text(body, [], headline="Encourage local partnerships"),
+        brief_fit.ask_text(body, [], headline="Something else"),
+    ]
+
+    assert asks == [
+        "Put an emphasis on raising funds locally.",
+        "Encourage local partnerships and put an emphasis on raising funds locally.",
+    ]
+
+
 def test_ask_is_cut_at_a_word_to_fit_one_line() -> None:
     ask = "Invest more resources in long-term programs " * 6
 

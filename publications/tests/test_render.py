@@ -188,7 +188,7 @@ def test_vienna_brief_carries_the_asks_in_one_layout_without_a_version_label(vie
     text = squash(pdf_text(rendered.pdf))
     meta = pdf_metadata(rendered.pdf)
     asks = [
-        brief_fit.ask_text(rec.body, [(item.letter, item.text) for item in rec.sub_items])
+        brief_fit.ask_text(rec.body, [(item.letter, item.text) for item in rec.sub_items], headline=rec.headline)
         for rec in data.recommendations
     ]
     assert (rendered.pages, rendered.layouts, meta["/GSXLayouts"]) == (1, 1, "1")
