@@ -107,7 +107,9 @@ def test_recommendation_list_counts_each_facet_with_the_other_filters() -> None:
     assert len(listed(response)) == 2
     assert {(o.value, o.count, o.selected) for o in facets.theme} == {("youth", 2, True), ("gender", 1, False)}
     assert {(o.value, o.count, o.selected) for o in facets.status} == {("submitted", 2, True), ("proposed", 1, False)}
-    assert '<option value="gender">Gender (1)</option>' in response.content.decode()
+    html = response.content.decode()
+    assert '<input type="checkbox" name="theme" value="gender"> Gender <span class="count">(1)</span>' in html
+    assert '<input type="checkbox" name="theme" value="youth" checked> Youth' in html
 
 
 @pytest.mark.parametrize(
@@ -222,14 +224,21 @@ def test_recommendation_list_answers_htmx_with_the_panel_only() -> None:
 
 
 def test_recommendation_list_works_as_a_plain_get_form() -> None:
-    RecommendationFactory.create()
+    recommendation = RecommendationFactory.create(convening__country="Austria")
+    recommendation.themes.add(ThemeFactory.create())
+    recommendation.addressees.add(AddresseeFactory.create())
+    EndorsementFactory.create(recommendation=recommendation)
 
     html = Client().get("/recommendations/").content.decode()
 
     assert re.search(r'<form id="filters" class="filters" method="get" action="/recommendations/"', html)
-    for name in ("q", "theme", "addressee", "convening", "year", "status", "country", "endorsed_by", "sort"):
+    for name in ("q", "convening", "year_from", "year_to", "country", "endorsed_by", "sort"):
         assert f'name="{name}"' in html
         assert f'<label for="f-{name}"' in html
+    # Several values at once: a group of ticked boxes, named by its legend.
+    for name in ("theme", "addressee", "status", "region"):
+        assert f'<input type="checkbox" name="{name}"' in html
+        assert f'<fieldset class="field facet-choices" id="f-{name}">' in html
 
 
 # --- Who may see what ----------------------------------------------------------------------
