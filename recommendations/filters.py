@@ -7,25 +7,21 @@ nothing. Filters only ever narrow a queryset that ``visible_to`` has already res
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 import django_filters
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connections
-from django.db.models import Q, QuerySet, TextChoices
+from django.db.models import QuerySet, TextChoices
 from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext_lazy as _
 
 from gsx_portal import regions
 from gsx_portal.filtering import LenientFilterSet, MultipleValueFilter, YearFilter
 
-from .models import Endorsement, Recommendation, Status, SubItem
+from .models import Endorsement, Recommendation, Status
 from .references import looks_like_code, parse_reference
+from .search import text_search
 
-# Must match the GIN indexes of migration 0002 (a test runs EXPLAIN to prove they are used).
-SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 TEXT_IDS_LIMIT = 2000
 
@@ -35,60 +31,6 @@ class Sort(TextChoices):
     NEWEST = "newest", _("Newest first")
     MOST_ENDORSED = "endorsed", _("Most endorsed")
     REFERENCE = "reference", _("Reference")
-
-
-def recommendation_search_vector() -> SearchVector:
-    return SearchVector("headline", "body", config=SEARCH_CONFIG)
-
-
-def subitem_search_vector() -> SearchVector:
-    return SearchVector("text", config=SEARCH_CONFIG)
-
-
-def uses_full_text(queryset: QuerySet[Any]) -> bool:
-    return connections[queryset.db].vendor == "postgresql"
-
-
-def search_query(text: str) -> SearchQuery:
-    # websearch syntax never raises on user input: quotes, "or", "-word" and stray colons are fine.
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-
-
-def text_search(queryset: QuerySet[Recommendation], text: str) -> QuerySet[Recommendation]:
-    """Recommendations whose headline, body or a sub-item match ``text``.
-
-    PostgreSQL: websearch syntax over the two GIN indexes; each side is an indexed subquery, so
-    the outer query only checks membership. Elsewhere every word must appear somewhere.
-    """
-    text = text.strip()
-    if not text:
-        return queryset
-    if uses_full_text(queryset):
-        query = search_query(text)
-        by_text = (
-            Recommendation.objects.annotate(search=recommendation_search_vector()).filter(search=query).values("pk")
-        )
-        by_sub_item = (
-            SubItem.objects.annotate(search=subitem_search_vector()).filter(search=query).values("recommendation_id")
-        )
-        return queryset.filter(Q(pk__in=by_text) | Q(pk__in=by_sub_item))
-    for word in plain_words(text):
-        queryset = queryset.filter(
-            Q(headline__icontains=word)
-            | Q(body__icontains=word)
-            | Q(pk__in=SubItem.objects.filter(text__icontains=word).values("recommendation_id"))
-        )
-    return queryset
-
-
-def plain_words(text: str) -> list[str]:
-    """The words of a query for the fallback search; operators and quotes are dropped."""
-    words = [word.strip("\"'\\:;,.()[]{}<>") for word in re.split(r"\s+", text)]
-    return [word for word in words if word and word.lower() != "or" and not word.startswith("-")][:10]
-
-
-def with_relevance(queryset: QuerySet[Recommendation], text: str) -> QuerySet[Recommendation]:
-    return queryset.annotate(relevance=SearchRank(recommendation_search_vector(), search_query(text)))
 
 
 def country_key() -> Lower:

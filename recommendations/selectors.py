@@ -20,9 +20,10 @@ from gsx_portal import regions
 from gsx_portal.filtering import FacetCounts, FacetOption, facet_count, facet_options
 from organizations.models import Organization
 
-from .filters import RecommendationFilter, Sort, uses_full_text, with_relevance
+from .filters import RecommendationFilter, Sort
 from .models import Addressee, Endorsement, Recommendation, Status, SubItem, Theme
 from .references import Reference
+from .search import with_relevance
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -55,8 +56,9 @@ def by_endorsements(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendati
 
 def order_by_sort(queryset: QuerySet[Recommendation], *, sort: str, text: str = "") -> QuerySet[Recommendation]:
     newest = ("-convening__start_date", "convening__code", "number")
-    if sort == Sort.RELEVANCE and text and uses_full_text(queryset):
-        return with_relevance(queryset, text).order_by("-relevance", *newest)
+    ranked = with_relevance(queryset, text) if sort == Sort.RELEVANCE and text else None
+    if ranked is not None:  # PostgreSQL's ts_rank; the embedded default lists the newest first
+        return ranked.order_by("-relevance", *newest)
     if sort == Sort.MOST_ENDORSED:
         return by_endorsements(queryset)
     if sort == Sort.REFERENCE:

@@ -25,7 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from events.text import FOOTNOTE_MARKER
 from gsx_portal.clock import portal_today
 
-from . import exports, selectors
+from . import exports, search, selectors
 from .filters import RecommendationFilter, Sort
 from .models import Recommendation, Theme
 from .references import MAX_REFERENCE_LENGTH, looks_like_code, parse_reference
@@ -62,12 +62,17 @@ def query_without(params: QueryDict, *names: str, pair: tuple[str, str] | None =
     )
 
 
-def without_empty_values(params: QueryDict) -> str | None:
-    """The query string without its empty values, if it had any (a plain GET form sends every
-    field); None when it is clean already."""
-    if all(one != "" for _key, values in params.lists() for one in values):
-        return None
-    return query_without(params)
+def default_sort(params: QueryDict) -> str:
+    return Sort.RELEVANCE.value if params.get("q", "").strip() else Sort.NEWEST.value
+
+
+def clean_query(params: QueryDict) -> str | None:
+    """The query string without its empty values and the defaults a plain GET form sends with
+    every submission (sort, page size); None when it is clean already."""
+    defaults = {"sort": default_sort(params), "per_page": str(DEFAULT_PAGE_SIZE)}
+    items = [(key, one) for key, values in params.lists() for one in values]
+    kept = [(key, one) for key, one in items if one != "" and defaults.get(key) != one]
+    return None if kept == items else urlencode(kept)
 
 
 @method_decorator(vary_on_headers("HX-Request"), name="dispatch")
@@ -78,7 +83,7 @@ class RecommendationListView(ListView[Recommendation]):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Shared addresses carry only the filters that are set: without JavaScript, the form's
         # submission (empty fields included) is sent once to its clean address.
-        cleaned = without_empty_values(request.GET)
+        cleaned = clean_query(request.GET)
         if cleaned is not None and not is_htmx_partial(request):
             return redirect(f"{request.path}?{cleaned}" if cleaned else request.path)
         # A reference pasted into the search box goes straight to what it names, if the reader
@@ -111,7 +116,13 @@ class RecommendationListView(ListView[Recommendation]):
         if self.facets.result_count is not None:
             paginator.count = self.facets.result_count  # counted already; saves a COUNT query
         page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, list(page.object_list), page.has_other_pages()
+        rows = list(page.object_list)
+        if self.filterset.text and rows:
+            # Where the words matched, for the rows shown only: one query.
+            found = search.snippets([row.pk for row in rows], self.filterset.text)
+            for row in rows:
+                row.snippet = found.get(row.pk, "")  # read by the card template
+        return paginator, page, rows, page.has_other_pages()
 
     def get_template_names(self) -> list[str]:
         if is_htmx_partial(self.request):
@@ -188,6 +199,8 @@ class RecommendationListView(ListView[Recommendation]):
             sorts=sorts,
             page_sizes=PAGE_SIZES,
             page_size=self.page_size(),
+            default_page_size=DEFAULT_PAGE_SIZE,
+            default_sort=default_sort(params),
             export_query=urlencode(shared),
             query_text=filterset.text,
         )

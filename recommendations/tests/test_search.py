@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 from events.tests.factories import ConveningFactory
@@ -162,6 +163,16 @@ def test_a_plain_form_submission_is_sent_to_its_address_without_empty_fields() -
     assert (response.status_code, response["Location"]) == (302, "/recommendations/?q=police&year_to=2020")
 
 
+def test_a_plain_form_submission_drops_the_default_sort_and_page_size() -> None:
+    plain = Client().get("/recommendations/?theme=youth&sort=newest&per_page=25")
+    searched = Client().get("/recommendations/?q=police&sort=relevance&per_page=50")
+    chosen = Client().get("/recommendations/?q=police&sort=newest")
+
+    assert (plain.status_code, plain["Location"]) == (302, "/recommendations/?theme=youth")
+    assert (searched.status_code, searched["Location"]) == (302, "/recommendations/?q=police&per_page=50")
+    assert chosen.status_code == 200
+
+
 def test_an_empty_form_submission_is_sent_to_the_bare_list() -> None:
     response = Client().get("/recommendations/?q=&theme=")
 
@@ -201,3 +212,187 @@ def test_convenings_in_several_countries_at_once() -> None:
     RecommendationFactory.create(headline="Peru", convening__country="Peru")
 
     assert search("country=austria&country=Kenya") == ["Austria", "Kenya"]
+
+
+# --- The query language: every example, on both databases -----------------------------------------
+
+
+@pytest.fixture
+def texts(db: None) -> None:
+    RecommendationFactory.create(headline="Core funding for youth groups", body="Multi-year grants.")
+    RecommendationFactory.create(headline="Funding the core", body="Pay for the core costs of youth groups.")
+    RecommendationFactory.create(headline="Youth media projects", body="Radio and online work.")
+    RecommendationFactory.create(headline="Police dialogue", body="Community policing with neighbourhoods.")
+
+
+def test_quoted_phrase_matches_the_words_together_only(texts: None) -> None:
+    assert search('q="core funding"') == ["Core funding for youth groups"]
+
+
+def test_or_matches_either_word(texts: None) -> None:
+    assert search("q=dialogue+or+media") == ["Police dialogue", "Youth media projects"]
+    assert search("q=dialogue+OR+media") == ["Police dialogue", "Youth media projects"]
+
+
+def test_minus_leaves_a_word_out(texts: None) -> None:
+    assert search("q=youth+-media") == ["Core funding for youth groups", "Funding the core"]
+    assert search('q=youth+-"core funding"') == ["Funding the core", "Youth media projects"]
+
+
+def test_a_query_of_only_minus_words_lists_everything_else(texts: None) -> None:
+    assert search("q=-youth") == ["Police dialogue"]
+
+
+def test_words_are_stemmed(texts: None) -> None:
+    assert search("q=funded") == ["Core funding for youth groups", "Funding the core"]
+    assert search("q=police") == ["Police dialogue"]  # the body says "policing"
+    assert search("q=neighbourhood+grant") == []  # every word must match, in one place
+
+
+def test_every_word_must_match_and_stop_words_are_ignored(texts: None) -> None:
+    assert search("q=the+youth+radio") == ["Youth media projects"]
+    assert search("q=the") == []
+
+
+def test_sub_items_are_searched_too() -> None:
+    from recommendations.tests.factories import SubItemFactory
+
+    recommendation = RecommendationFactory.create(headline="Young people lead", body="Design with them.")
+    SubItemFactory.create(recommendation=recommendation, letter="a", text="pay young facilitators for their time")
+    RecommendationFactory.create(headline="Unrelated", body="Nothing to see.")
+
+    assert search("q=facilitator") == ["Young people lead"]
+    assert search("q=facilitators+or+nothing") == ["Unrelated", "Young people lead"]
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("P/CVE", "Fund preventing and countering violent extremism work in towns."),
+        ("preventing and countering violent extremism", "Local P/CVE networks need funds."),
+        ("PCVE", "Local P/CVE networks need funds."),
+        ("P/CVERLT", "Address violent extremism and radicalization that lead to terrorism early."),
+        ("VERLT", "National P/CVERLT plans should include civil society."),
+        ("CVE", "Rethink countering violent extremism programmes."),
+        ("countering violent extremism", "CVE programmes should be evaluated."),
+        ("PVE", "Schools have a part in preventing violent extremism."),
+        ('"prevention of violent extremism"', "PVE strategies need local ownership."),
+        ("R/R", "Rehabilitation and reintegration of returnees needs psychologists."),
+        ("rehabilitation and reintegration", "R/R programmes in prisons."),
+        ("CSO", "Civil society organizations should be consulted."),
+        ("civil society organisation", "Consult CSOs before laws pass."),
+        ("NGO", "Non-governmental organizations need a safe space."),
+        ("non-governmental organization", "NGOs need a safe space."),
+        ("CT", "Counter-terrorism laws must respect human rights."),
+        ("counterterrorism", "CT laws must respect human rights."),
+        ("UNOCT", "The UN Office of Counter-Terrorism should fund partners."),
+        ("UN Office of Counter-Terrorism", "UNOCT should fund partners."),
+        ("OCT", "The Office of Counter-Terrorism should publish its grants."),
+    ],
+)
+def test_each_synonym_family_finds_every_spelling(query: str, text: str) -> None:
+    RecommendationFactory.create(headline="Target", body=text)
+    RecommendationFactory.create(headline="Control", body="Youth sports and arts in the neighbourhood.")
+
+    assert listed(Client().get("/recommendations/", {"q": query})) == ["Target"]
+
+
+def test_synonyms_combine_with_other_words(texts: None) -> None:
+    RecommendationFactory.create(headline="CSO security", body="Donors should fund CSO security.")
+    RecommendationFactory.create(headline="Organizations", body="Civil society organizations need security.")
+    RecommendationFactory.create(headline="Security alone", body="Security of premises.")
+
+    assert search("q=CSO+security") == ["CSO security", "Organizations"]
+
+
+def test_text_and_facets_combine(texts: None) -> None:
+    youth = ThemeFactory.create(slug="youth")
+    RecommendationFactory.create(headline="Core funding on theme", body="core funding").themes.add(youth)
+
+    assert search("q=%22core+funding%22&theme=youth") == ["Core funding on theme"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"unbalanced quote',
+        "colon: at: every: word:",
+        "back\\slash \\\\ and \\'",
+        "& | ! ( ) :* <-> ''",
+        "or or -",
+        'NEAR("a" "b") AND OR NOT ^x',
+        '""""',
+        "x" * 200,
+    ],
+)
+def test_hostile_queries_answer_on_both_databases(texts: None, text: str) -> None:
+    response = Client().get("/recommendations/", {"q": text})
+
+    assert response.status_code == 200
+
+
+# --- Snippets --------------------------------------------------------------------------------------
+
+
+def test_results_show_where_the_words_matched_marked_and_escaped() -> None:
+    RecommendationFactory.create(
+        headline="Grants", body="Donors should offer <b>multi-year</b> grants to local youth groups in every region."
+    )
+
+    response = Client().get("/recommendations/", {"q": "grants youth"})
+
+    html = response.content.decode()
+    snippet = html.split('class="rec-excerpt rec-snippet">')[1].split("</p>")[0]
+    assert "<mark>grants</mark>" in snippet
+    assert "<mark>youth</mark>" in snippet
+    # The body's own markup never reaches the page as markup (PostgreSQL drops it, SQLite's is
+    # escaped).
+    assert "<b>" not in snippet and "multi-year" in snippet
+
+
+def test_a_match_only_in_the_headline_shows_the_plain_excerpt() -> None:
+    RecommendationFactory.create(headline="Radio for peace", body="Community stations reach villages.")
+
+    html = Client().get("/recommendations/", {"q": "radio"}).content.decode()
+
+    assert '<p class="rec-excerpt">Community stations reach villages.</p>' in html
+
+
+# --- Indexes ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 tables are the embedded default's")
+def test_fts_tables_follow_every_write_through_their_triggers() -> None:
+    from recommendations.models import Recommendation, SubItem
+    from recommendations.tests.factories import SubItemFactory
+
+    recommendation = RecommendationFactory.create(headline="Alpha", body="first words")
+    sub_item = SubItemFactory.create(recommendation=recommendation, letter="a", text="gamma")
+    Recommendation.objects.filter(pk=recommendation.pk).update(body="second words")  # no save()
+    SubItem.objects.filter(pk=sub_item.pk).update(text="delta")
+
+    assert (search("q=first"), search("q=second")) == ([], ["Alpha"])
+    assert (search("q=gamma"), search("q=delta")) == ([], ["Alpha"])
+    sub_item.delete()
+    assert search("q=delta") == []
+    with connection.cursor() as cursor:
+        recommendation.delete()
+        cursor.execute("SELECT count(*) FROM recommendations_recommendation_fts")
+        assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN indexes exist on PostgreSQL only")
+def test_a_query_with_synonyms_and_negation_still_uses_the_gin_indexes() -> None:
+    from recommendations.models import Recommendation
+    from recommendations.search import text_search
+
+    RecommendationFactory.create_batch(3)
+    with connection.cursor() as cursor:
+        # Tiny tables make a sequential scan cheaper; forbid it to learn whether the index *can* serve.
+        cursor.execute("SET enable_seqscan = off")
+        plan = text_search(Recommendation.objects.all(), 'CSO "core funding" or youth -media').explain()
+        cursor.execute("SET enable_seqscan = on")
+
+    assert "recommendation_search_gin" in plan
+    assert "subitem_search_gin" in plan
+    assert "websearch_to_tsquery" in str(text_search(Recommendation.objects.all(), "CSO").query)

@@ -50,13 +50,18 @@
     }
   });
   // Shared addresses carry only the filters that are set: a form marked data-omit-empty sends no
-  // empty field (the server redirects a plain submission the same way, for pages without this).
+  // empty field, nor a field left at its data-default (the server redirects a plain submission
+  // the same way, for browsers without this script).
   document.addEventListener("htmx:configRequest", function (event) {
     var form = event.detail.elt;
     if (!form || !form.hasAttribute || !form.hasAttribute("data-omit-empty")) return;
     var data = event.detail.formData;
+    var defaults = {};
+    form.querySelectorAll("[data-default]").forEach(function (field) {
+      if (field.value === field.getAttribute("data-default")) defaults[field.name] = true;
+    });
     var kept = [];
-    data.forEach(function (value, key) { if (value !== "") kept.push([key, value]); });
+    data.forEach(function (value, key) { if (value !== "" && !defaults[key]) kept.push([key, value]); });
     Array.from(new Set(Array.from(data.keys()))).forEach(function (key) { data.delete(key); });
     kept.forEach(function (pair) { data.append(pair[0], pair[1]); });
   });
