@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "gsx_portal.site.RequestOriginMiddleware",
+    # Before CSRF, which would be the first to read an over-large POST (gsx_portal/request_limits.py).
+    "gsx_portal.request_limits.DataTooBigMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A second factor (TOTP) for staff and for anyone who set one up (organizations/second_factor.py).
@@ -277,6 +279,14 @@ PUBLICATIONS_ROOT = Path(os.environ.get("PUBLICATIONS_ROOT", VAR_DIR / "publicat
 EVIDENCE_ROOT = Path(os.environ.get("EVIDENCE_ROOT", VAR_DIR / "evidence"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Importing summaries: limits on what a 5 MB upload may expand to (importing/readers.py).
+# A real summary is a few dozen pages and well under 1 MB of Word XML; these leave room for ten
+# times that and refuse a bomb from its zip directory or PDF page tree, before it is read.
+IMPORT_DOCX_MAX_EXPANDED_MB = int(os.environ.get("IMPORT_DOCX_MAX_EXPANDED_MB", "25"))
+IMPORT_DOCX_MAX_RATIO = int(os.environ.get("IMPORT_DOCX_MAX_RATIO", "100"))  # Word XML: 5-20×
+IMPORT_MAX_PARAGRAPHS = int(os.environ.get("IMPORT_MAX_PARAGRAPHS", "20000"))
+IMPORT_MAX_PDF_PAGES = int(os.environ.get("IMPORT_MAX_PDF_PAGES", "200"))
 
 # --- E-mail: printed to the console unless EMAIL_BACKEND names a real one. With DEBUG off the
 # console would write password-reset links (working tokens) into the server's log, so an unset

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from events.models import Convening, Participation
+from gsx_portal.request_limits import answers_data_too_big
 from organizations.access import secretariat_required
 
 from .forms import ImportConfirmForm, ImportSourceForm
@@ -30,9 +31,18 @@ from .services import (
 )
 
 
+@answers_data_too_big
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def import_start(request: HttpRequest) -> HttpResponse:
+    too_big = getattr(request, "data_too_big", None)
+    if too_big is not None:
+        error = _(
+            "What was sent is %(size)s MB: pasted text can be at most %(limit)s MB. "
+            "Paste a shorter text, or import the summary in parts."
+        ) % {"size": f"{too_big / (1024 * 1024):.1f}", "limit": UPLOAD_LIMIT_MB}
+        context = {"form": ImportSourceForm(), "limit_mb": UPLOAD_LIMIT_MB, "error": error}
+        return render(request, "importing/start.html", context, status=413)
     if request.method == "POST":
         form = ImportSourceForm(request.POST, request.FILES)
         if form.is_valid():

@@ -474,3 +474,33 @@ def test_secretariat_convening_page_query_count_is_constant(
         response = client.get(reverse("secretariat:convening", kwargs={"slug": convening.slug}))
 
     assert response.content.decode().count("Promoted to R") == count
+
+
+# --- limits: over-large pastes answer with the form ----------------------------------------
+
+
+def test_import_paste_over_the_limit_names_the_pasted_text_not_a_file(secretariat: User) -> None:
+    response = _client_for(secretariat).post(reverse("secretariat:import"), {"text": "a" * (6 * 1024 * 1024)})
+
+    content = response.content.decode()
+    assert "The pasted text is 6.0 MB, over the 5 MB limit" in content
+    assert "The file is" not in content
+
+
+def test_import_paste_over_the_request_limit_answers_with_the_form(secretariat: User) -> None:
+    client = _client_for(secretariat)
+    client.handler.enforce_csrf_checks = True  # as a browser: the too-big answer must not need the token
+
+    response = client.post(reverse("secretariat:import"), {"text": "a" * (11 * 1024 * 1024)})
+
+    content = response.content.decode()
+    assert response.status_code == 413
+    assert "What was sent is 11.0 MB: pasted text can be at most 5 MB" in content
+    assert 'name="text"' in content and Convening.objects.count() == 0
+
+
+def test_over_large_post_elsewhere_is_still_refused(secretariat: User) -> None:
+    """Only views marked answers_data_too_big are turned into a GET; others keep Django's 400."""
+    response = _client_for(secretariat).post(reverse("secretariat:import_confirm"), {"text": "a" * (11 * 1024 * 1024)})
+
+    assert response.status_code == 400
