@@ -17,7 +17,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, ListView
 from django_htmx.http import HttpResponseClientRedirect
@@ -265,7 +265,7 @@ def pasted_reference_target(request: HttpRequest) -> str | None:
     return selectors.reference_target(user=request.user, reference=reference)
 
 
-@require_GET
+@require_safe
 def reference_redirect(request: HttpRequest, reference: str) -> HttpResponse:
     """``/r/CSD-2017-VIE/R2.b`` → the recommendation's page at the sub-item (301: references are
     permanent, numbers freeze at publication); ``/r/CSD-2017-VIE`` → the convening.

@@ -396,3 +396,44 @@ def test_a_query_with_synonyms_and_negation_still_uses_the_gin_indexes() -> None
     assert "recommendation_search_gin" in plan
     assert "subitem_search_gin" in plan
     assert "websearch_to_tsquery" in str(text_search(Recommendation.objects.all(), "CSO").query)
+
+
+# --- Query counts ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "cso_member", "secretariat"], indirect=True)
+def test_a_text_search_with_several_filters_runs_constant_queries(persona) -> None:
+    from django.test.utils import CaptureQueriesContext
+
+    from conftest import client_for
+    from recommendations.models import Endorsement, Recommendation
+    from recommendations.tests.factories import EndorsementFactory
+
+    youth, gender = ThemeFactory.create(slug="youth"), ThemeFactory.create(slug="gender")
+    donors = AddresseeFactory.create(slug="donors")
+    client = client_for(persona)
+    url = (
+        "/recommendations/?q=grants+or+%22core+funding%22+-online&theme=youth&theme=gender&addressee=donors"
+        "&region=europe&year_from=2010&year_to=2030&status=proposed&status=submitted"
+    )
+    counts = []
+    for count in (1, 20):
+        Endorsement.objects.all().delete()  # protected: they go first
+        Recommendation.objects.all().delete()
+        for index in range(count):
+            recommendation = RecommendationFactory.create(
+                body=f"Core funding and grants, number {index}.",
+                convening__country="Austria",
+                convening__start_date=dt.date(2017, 5, 25),
+            )
+            recommendation.themes.add(youth if index % 2 else gender)
+            recommendation.addressees.add(donors)
+            EndorsementFactory.create(recommendation=recommendation)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert len(response.context["recommendations"]) == count
+        counts.append(len(captured))
+
+    assert counts[0] == counts[1]
+    # Staff requests also load the session's second-factor device (django-otp): one query more.
+    assert counts[0] <= (14 if persona.is_staff else 13)
