@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 SEEDS ?= $(GSX_SEEDS_DIR)
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test deps venv dev-venv migrate demo worker beat serve collectstatic backup restore lint typecheck format bench clean vendor
+.PHONY: run test deps venv dev-venv migrate demo worker beat serve collectstatic backup restore lint typecheck format bench clean vendor messages compilemessages
 
 run: deps venv migrate demo  ## fresh machine → running portal with demo content
 	@echo "Periodic jobs (digests, reminders) need beat or cron: see docs/deploy.md, e.g. '0 6 * * 1 $(CURDIR)/$(PY) $(CURDIR)/manage.py send_digests'"
@@ -89,6 +89,15 @@ typecheck: dev-venv
 format: dev-venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Translations: re-extract the French and Russian catalogues after adding strings, translate every
+# new or fuzzy entry in locale/*/LC_MESSAGES/django.po (a test refuses gaps), then compile.
+MAKEMESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=var --ignore=bench
+messages: venv
+	DEBUG=1 $(PY) manage.py makemessages -l fr -l ru $(MAKEMESSAGES_IGNORE) --no-obsolete
+
+compilemessages: venv  ## the .mo files the portal reads, from the .po catalogues
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=$(VENV)
 
 bench: dev-venv
 	@for f in bench/bench_*.py; do echo "== $$f"; $(PY) $$f || exit 1; done

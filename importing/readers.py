@@ -532,7 +532,6 @@ _NO_TEXT_LAYER = gettext_noop(
     "This PDF has no text layer (it is probably a scan), so its text cannot be read. "
     "Upload the original Word file or a PDF exported from it, or paste the text."
 )
-_PDF_MARKER_RE = re.compile(r"^(?:[-–—•●▪◦·*○■►➢✓]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([a-z]\))$")
 
 
 _DAMAGED_PDF = gettext_noop("This PDF could not be read: the file may be damaged.")
@@ -572,31 +571,25 @@ def _check_pdf_pages(data: bytes) -> None:
 
 
 def _read_pdf(data: bytes, deadline: _Deadline | None = None) -> str:
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    from .pdf_glyphs import PageLimitExceeded
+    from .pdf_layout import pdf_text
 
     deadline = deadline or _Deadline(None)
     limit = settings.IMPORT_MAX_PDF_PAGES
-    pages: list[str] = []
     try:
-        # maxpages: a file whose page tree understates its pages still stops one past the limit.
-        for page in extract_pages(io.BytesIO(data), laparams=LAParams(), maxpages=limit + 1):
-            deadline.check()
-            if len(pages) == limit:
-                raise _pages_refused(limit + 1)
-            boxes: list[list[Any]] = []
-            for element in page:
-                if isinstance(element, LTTextContainer):
-                    boxes.append([line for line in element if isinstance(line, LTTextLine)])
-            pages.append(_page_text(boxes))
+        # Layout-aware: headers, footers and page numbers go, bold, italic and footnotes stay.
+        # max_pages: a file whose page tree understates its pages still stops one past the limit.
+        text = pdf_text(data, max_pages=limit, on_page=deadline.check)
+    except PageLimitExceeded as exc:
+        raise _pages_refused(limit + 1) from exc
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise DocumentError(_("This PDF is password-protected: remove the password and upload it again.")) from exc
     except DocumentError:
         raise
     except Exception as exc:  # pdfminer raises many kinds for a damaged file; all mean the same here
         raise DocumentError(_(_DAMAGED_PDF)) from exc
-    text = "\n\n\x0c".join(pages)
     visible = re.sub(r"\s+", "", text)
     if not visible:
         raise DocumentError(_(_NO_TEXT_LAYER))
@@ -608,41 +601,3 @@ def _read_pdf(data: bytes, deadline: _Deadline | None = None) -> str:
             )
         )
     return text
-
-
-def _page_text(boxes: list[list[Any]]) -> str:
-    """Lines in reading order, boxes separated by blank lines; a list marker that the layout put
-    in a box of its own is put back in front of the line it stands beside."""
-    markers: list[Any] = []
-    lines: list[Any] = []
-    for box in boxes:
-        for line in box:
-            (markers if _PDF_MARKER_RE.match(line.get_text().strip()) else lines).append(line)
-    prefix: dict[int, str] = {}
-    used: set[int] = set()
-    for marker in markers:
-        mid = (marker.y0 + marker.y1) / 2
-        height = max(marker.y1 - marker.y0, 1.0)
-        best = None
-        for line in lines:
-            if id(line) in prefix or line.x0 < marker.x1 - 1:
-                continue
-            if abs((line.y0 + line.y1) / 2 - mid) <= height * 0.6 and (best is None or line.x0 < best.x0):
-                best = line
-        if best is not None:
-            prefix[id(best)] = marker.get_text().strip()
-            used.add(id(marker))
-    out: list[str] = []
-    for box in boxes:
-        texts = []
-        for line in box:
-            if id(line) in used:
-                continue
-            text = line.get_text().rstrip("\n").strip()
-            if id(line) in prefix:
-                text = f"{prefix[id(line)]} {text}"
-            if text:
-                texts.append(text)
-        if texts:
-            out.append("\n".join(texts))
-    return "\n\n".join(out)
