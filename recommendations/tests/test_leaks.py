@@ -85,7 +85,7 @@ CONTROL_WORDS = {"zephyr": "xephyr", "yarrow": "xarrow", "quince": "xuince"}
 PERSONAS = ("anonymous", "donor", "cso")
 SKIPPED_NAMESPACES = {"admin"}  # staff only; none of these personas is staff
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/_nested_admin/", "/i18n/")
-MAX_URLS_PER_PERSONA = 800
+MAX_URLS_PER_PERSONA = 1000
 MAX_QUERY_VARIANTS_PER_PATH = 6
 # List pages are requested again with these parameters naming the organization (name for text
 # search, slug for filters): a filter that counts unnamed endorsements would show in the results.
@@ -97,7 +97,6 @@ SEARCH_PARAMETERS = [
     ("organization", CONFIDENTIAL_SLUG),
     ("owner", CONFIDENTIAL_SLUG),
     ("q", NETWORK_NAME),
-    ("q", DRAFT_REFERENCE),
     ("q", f"{DRAFT_REFERENCE}.a"),
 ]
 
