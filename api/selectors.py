@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, FloatField, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
 
 from events.models import Convening
 from events.selectors import next_step_owners
@@ -28,8 +29,7 @@ from recommendations.models import (
     SubItem,
     Theme,
 )
-from recommendations.search import with_relevance
-from recommendations.selectors import active_endorsement_count, convening_detail, convening_list
+from recommendations.selectors import active_endorsement_count, convening_detail, order_by_sort
 from tracking.selectors import recommendation_responses
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
     Reader = User | AnonymousUser | None
 
-NEWEST = ("-convening__start_date", "convening__code", "number")
 CONVENING_COLUMNS = ("convening__code", "convening__slug", "convening__title", "convening__start_date")
 
 
@@ -75,22 +74,19 @@ def _list_prefetches(queryset: QuerySet[Recommendation], *, responses: bool = Tr
 
 
 def recommendation_rows(*, filterset: RecommendationFilter) -> QuerySet[Recommendation]:
-    """The filtered rows of the list, in the order the filterset's ``sort`` asks, tie-broken to unique."""
-    rows = filterset.qs
+    """The filtered rows of the list, in the page's order for the filterset's ``sort``
+    (``recommendations.selectors.order_by_sort``, whose orderings end in unique columns, as the
+    keyset pagination needs)."""
     sort = filterset.sort_order
-    if sort == Sort.MOST_ENDORSED:
-        rows = rows.annotate(
-            endorsement_count=Count("endorsements", filter=Endorsement.active_condition("endorsements"))
-        ).order_by("-endorsement_count", *NEWEST)
-    else:
+    rows = filterset.qs
+    if sort != Sort.MOST_ENDORSED:  # that order counts with a join of its own
         rows = rows.annotate(endorsement_count=active_endorsement_count())
-        ranked = with_relevance(rows, filterset.text) if sort == Sort.RELEVANCE and filterset.text else None
-        if ranked is not None:  # PostgreSQL's ts_rank; elsewhere the newest first
-            rows = ranked.order_by("-relevance", *NEWEST)
-        elif sort == Sort.REFERENCE:
-            rows = rows.order_by("convening__code", "number")
-        else:
-            rows = rows.order_by(*NEWEST)
+    rows = order_by_sort(rows, sort=sort, text=filterset.text)
+    ordering = [str(field) for field in rows.query.order_by]
+    if ordering[:1] == ["-relevance"]:
+        # ts_rank is a float4, which reaches Python rounded to its printed digits: a cursor could
+        # not name the last row's rank exactly. Its double-precision cast round-trips.
+        rows = rows.annotate(rank=Cast("relevance", FloatField())).order_by("-rank", *ordering[1:])
     columns = ("convening_id", "number", "headline", "body", "status", "updated_at", "superseded_by_id")
     return _list_prefetches(rows).only(*columns, *CONVENING_COLUMNS)
 
@@ -119,7 +115,22 @@ def recommendation_by_reference(*, user: Reader, reference: str) -> Recommendati
 
 
 def convening_rows(*, user: Reader) -> QuerySet[Convening]:
-    return convening_list(user=user).order_by("-start_date", "code")
+    """Newest first. The count is a subquery per row, computed for the rows of the page only
+    (the list page's GROUP BY would count every convening's recommendations first)."""
+    visible = (
+        Recommendation.objects.visible_to(user)
+        .filter(convening=OuterRef("pk"))
+        .order_by()
+        .values("convening")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Convening.objects.visible_to(user)
+        .listed()
+        .annotate(recommendation_count=Coalesce(Subquery(visible, output_field=IntegerField()), 0))
+        .order_by("-start_date", "code")
+    )
 
 
 def convening_by_key(*, user: Reader, key: str) -> Convening:
@@ -196,7 +207,9 @@ def endorsement_rows(*, user: Reader) -> QuerySet[Endorsement]:
     return (
         Endorsement.objects.visible_to(user)
         .select_related("organization", "recommendation__convening", "letter")
-        .order_by("-created_at", "-pk")
+        # Newest first by id (ids follow creation): the primary key's index serves the order,
+        # where sorting 200,000 rows by created_at would not.
+        .order_by("-pk")
     )
 
 
