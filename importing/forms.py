@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Convening, Participation
 from organizations.models import Organization
 
-from .readers import SUPPORTED_EXTENSIONS, UPLOAD_LIMIT_MB, DocumentError, check_size, read_document, text_from_paste
+from .readers import SUPPORTED_EXTENSIONS, UPLOAD_LIMIT_MB, DocumentError, check_size, read_upload, text_from_paste
 from .services import ImportMetadata
 
 
@@ -63,10 +63,13 @@ class ImportSourceForm(forms.Form):
                 if pasted.strip():
                     raise forms.ValidationError(_("Paste the text or upload a file, not both."))
                 check_size(upload.size or 0)  # before reading: a huge upload is never loaded
-                cleaned["source"] = read_document(filename=upload.name or "", data=upload.read())
+                reading = read_upload(filename=upload.name or "", data=upload.read())
+                cleaned["source"] = reading.text
+                cleaned["accepted_changes_only"] = reading.accepted_changes_only
                 cleaned["filename"] = upload.name
             else:
                 cleaned["source"] = text_from_paste(pasted)
+                cleaned["accepted_changes_only"] = False
                 cleaned["filename"] = ""
         except DocumentError as exc:
             raise forms.ValidationError(exc.message) from exc
@@ -77,6 +80,8 @@ class ImportConfirmForm(forms.ModelForm[Convening]):
     """Step 2: the metadata as recognised, corrected by staff, and the text carried over from step 1."""
 
     text = forms.CharField(widget=forms.HiddenInput, strip=False)
+    # The Word file had tracked changes or comments: the text is the one with all changes accepted.
+    accepted_changes_only = forms.BooleanField(required=False, widget=forms.HiddenInput)
     into = DraftChoiceField(
         label=_("Import into"),
         queryset=Convening.objects.none(),

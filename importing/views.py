@@ -46,7 +46,12 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ImportSourceForm(request.POST, request.FILES)
         if form.is_valid():
-            return _preview(request, text=form.cleaned_data["source"], into=form.cleaned_data["into"])
+            return _preview(
+                request,
+                text=form.cleaned_data["source"],
+                into=form.cleaned_data["into"],
+                accepted_changes_only=form.cleaned_data["accepted_changes_only"],
+            )
     else:
         into = (
             Convening.objects.editable_by(request.user)
@@ -93,6 +98,7 @@ def _preview(
     into: Convening | None,
     form: ImportConfirmForm | None = None,
     error: str = "",
+    accepted_changes_only: bool = False,
 ) -> HttpResponse:
     result = parse_summary(text)
     sha256 = source_sha256(text)
@@ -101,7 +107,10 @@ def _preview(
         guessed = ImportMetadata.from_result(result)
         target = import_target(sha256=sha256, metadata=guessed, into=into)
         into, previous = target.into, target.previous
-        form = ImportConfirmForm(initial=_initial(result=result, text=text, into=into, guessed=guessed))
+        initial = _initial(result=result, text=text, into=into, guessed=guessed)
+        form = ImportConfirmForm(initial={**initial, "accepted_changes_only": accepted_changes_only})
+    elif form.is_bound:
+        accepted_changes_only = bool(form.cleaned_data.get("accepted_changes_only"))
     # A refused import says why; the diff would only repeat the refusal.
     diff_into = into if not error else None
     metadata = form.metadata(sha256=sha256) if diff_into and form.is_bound and form.is_valid() else None
@@ -116,6 +125,7 @@ def _preview(
         "diff": preview.diff,
         "error": error or preview.error,
         "lines": text.count("\n") + 1,
+        "accepted_changes_only": accepted_changes_only,
     }
     return render(request, "importing/preview.html", context)
 
