@@ -326,7 +326,8 @@ class _Reader:
         numbered = self._num_pr(ppr, sid)
         if numbered is None:
             name = self.styles.names.get(sid or "", "")
-            return (f"- {body}" if name.lower().startswith("list bullet") else body), False
+            bullet = name.lower().startswith("list bullet")
+            return (f"- {body}" if bullet else body), bullet
         return f"{self.numbering.prefix(*numbered)}{body}", True
 
     def _heading_level(self, ppr: Any, sid: str | None) -> int:
