@@ -462,6 +462,13 @@ def admin_user(admin_user: User) -> User:
 
 
 @pytest.fixture(autouse=True)
+def _api_limits_out_of_the_way(settings: Any) -> None:
+    """Crawls send hundreds of API requests from one address; api/tests/test_tokens.py sets a
+    small limit of its own to see the 429."""
+    settings.API_THROTTLE_RATES = dict.fromkeys(("anon", "user", "token"), "100000/minute")
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
     """Rate-limit counters (log-in, password reset) live in the cache: each test starts afresh."""
     from django.core.cache import cache

@@ -1,7 +1,10 @@
-"""Parse time of the summary parser: the Vienna seed, and a generated 200-page summary.
+"""Parse time of the summary parser: the Vienna seed, a generated 200-page summary, and growth.
 
 Run from the repo root: ``.venv/bin/python bench/bench_parser.py [--runs N]``. Needs no Django.
-Targets: the seed under 50 ms, the 200-page summary under 5 s (median of the runs).
+Targets: the seed under 50 ms, the 200-page summary under 5 s (median of the runs), and linear
+growth: generated summaries of 5, 10 and 20 MB, where 20 MB takes at most 4.5 times the 5 MB time
+(an upload is limited well below that, but a parser that grows faster than its input is a way to
+keep a worker busy for minutes).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -23,6 +27,8 @@ from importing.parser import ParseResult, parse_summary  # noqa: E402
 SEED_NAME = "003_aaad3b00fffec38f.txt"
 SEED_TARGET_MS = 50.0
 LARGE_TARGET_MS = 5000.0
+GROWTH_SIZES_MB = (5, 10, 20)
+GROWTH_TARGET = 4.5  # 20 MB / 5 MB: 4 is linear; the rest is room for a loaded machine
 
 # Made-up vocabulary: the generated text must not echo the seeds.
 VOCABULARY = """
@@ -117,12 +123,39 @@ def large_summary(
     return "\n".join(out) + "\n"
 
 
-def median_ms(func: Callable[[], object], runs: int) -> float:
+def sized_summary(megabytes: float) -> str:
+    """A generated summary of about ``megabytes`` MB, every part scaled alike. Past 9,999
+    paragraphs the numbers stop being read as paragraph numbers, so the last paragraph grows
+    to megabytes: the worst case for joining text, which has to stay linear too."""
+    base = len(large_summary())
+    k = megabytes * 1_000_000 / base
+    return large_summary(
+        sessions=round(60 * k), paragraphs=round(3000 * k), recommendations=round(300 * k), footnotes=round(100 * k)
+    )
+
+
+def growth(runs: int) -> bool:
+    """Parse time of 5, 10 and 20 MB; True when 20 MB takes at most GROWTH_TARGET × the 5 MB time."""
+    times: dict[int, float] = {}
+    for mb in GROWTH_SIZES_MB:
+        text = sized_summary(mb)
+        # CPU time of this process: on a shared machine wall time mostly measures the neighbours.
+        times[mb] = median_ms(partial(parse_summary, text), runs, clock=time.process_time)
+        print(f"Generated {mb} MB summary ({len(text):,} chars): {times[mb]:.0f} ms CPU, median of {runs} runs")
+    first, last = GROWTH_SIZES_MB[0], GROWTH_SIZES_MB[-1]
+    ratio = times[last] / times[first]
+    within = ratio <= GROWTH_TARGET
+    print(f"  growth {last} MB / {first} MB: {ratio:.2f}× — target ≤ {GROWTH_TARGET:g}× (4 is linear): ", end="")
+    print("ok" if within else "OVER")
+    return within
+
+
+def median_ms(func: Callable[[], object], runs: int, clock: Callable[[], float] = time.perf_counter) -> float:
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start = clock()
         func()
-        times.append((time.perf_counter() - start) * 1000)
+        times.append((clock() - start) * 1000)
     return statistics.median(times)
 
 
@@ -138,6 +171,7 @@ def describe(result: ParseResult) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=21, help="runs for the seed (the large text gets a third)")
+    parser.add_argument("--growth-runs", type=int, default=3, help="runs for each of the 5, 10 and 20 MB texts")
     args = parser.parse_args()
     ok = True
 
@@ -171,6 +205,7 @@ def main() -> int:
     if shape != (300, 3000, 100) or result.problems:
         print("  structure NOT recognised: expected 300 recommendations, 3000 paragraphs, 100 footnotes, no problems")
         ok = False
+    ok &= growth(args.growth_runs)
     return 0 if ok else 1
 
 

@@ -109,14 +109,14 @@ def bench_brief() -> None:
     for count, long in ((1, False), (13, False), (40, True)):
         data = selectors.convening_brief_data(convening=convening(count, long=long), audience=Audience.PUBLIC)
         times = []
-        pages = 0
+        pages = layouts = 0
         for _ in range(5):
             started = time.perf_counter()
             rendered = render.render_brief_document(data, audience=Audience.PUBLIC)
             times.append(time.perf_counter() - started)
-            pages = rendered.pages
-        label = f"brief ({count} {'long ' if long else ''}recommendations): median, pages"
-        report(label, f"{ms(statistics.median(times))}, {pages} page", pages == 1)
+            pages, layouts = rendered.pages, rendered.layouts
+        label = f"brief ({count} {'long ' if long else ''}recommendations): median, pages, layouts"
+        report(label, f"{ms(statistics.median(times))}, {pages} page, {layouts} layout", (pages, layouts) == (1, 1))
 
 
 def bench_summary() -> None:

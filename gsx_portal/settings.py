@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "gsx_portal",
     "organizations",
     "events",
@@ -89,6 +92,7 @@ INSTALLED_APPS = [
     "publications",
     "tracking",
     "importing",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +182,13 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 270
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 30}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process is replaced after the task that takes it past the memory limit (KiB), or after
+# so many tasks. bench/bench_worker_memory.py, 500 brief renders in one process: 142 MiB after 10,
+# 146 MiB after 500 (1.03x), about 8 KiB a render. 300 MiB is twice that: only a document far
+# out of the ordinary (or a leak that comes back) reaches it; the task count is a backstop for
+# slow growth that would take some 18,000 renders to get there.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("WORKER_MAX_MEMORY_MIB", "300")) * 1024
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("WORKER_MAX_TASKS", "5000"))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
@@ -287,6 +298,12 @@ IMPORT_DOCX_MAX_EXPANDED_MB = int(os.environ.get("IMPORT_DOCX_MAX_EXPANDED_MB", 
 IMPORT_DOCX_MAX_RATIO = int(os.environ.get("IMPORT_DOCX_MAX_RATIO", "100"))  # Word XML: 5-20×
 IMPORT_MAX_PARAGRAPHS = int(os.environ.get("IMPORT_MAX_PARAGRAPHS", "20000"))
 IMPORT_MAX_PDF_PAGES = int(os.environ.get("IMPORT_MAX_PDF_PAGES", "200"))
+# Word and PDF files are read by a task (importing/tasks.py): the reader gives up by itself after
+# IMPORT_READ_SECONDS (checked between pages and paragraphs, so also when tasks run eagerly), the
+# worker's soft limit comes 10 s later, its hard limit (the process is killed) 20 s later.
+IMPORT_READ_SECONDS = int(os.environ.get("IMPORT_READ_SECONDS", "60"))
+IMPORT_READ_SOFT_TIME_LIMIT = IMPORT_READ_SECONDS + 10
+IMPORT_READ_TIME_LIMIT = IMPORT_READ_SECONDS + 20
 
 # --- E-mail: printed to the console unless EMAIL_BACKEND names a real one. With DEBUG off the
 # console would write password-reset links (working tokens) into the server's log, so an unset
@@ -348,6 +365,49 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     },
 }
+# --- The read-only open-data API (api/, docs/api.md): JSON only, anonymous or a per-organization
+# token, throttled on the shared cache. The rates are read at request time (api/throttling.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "EXCEPTION_HANDLER": "api.views.exception_handler",
+}
+API_THROTTLE_RATES = {
+    "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
+    "user": os.environ.get("API_THROTTLE_USER", "300/minute"),
+    "token": os.environ.get("API_THROTTLE_TOKEN", "600/minute"),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "GSX Portal open-data API",
+    "DESCRIPTION": (
+        "Read-only access to the published convenings, recommendations, organizations, letters and "
+        "endorsements of the GSX Portal. Anonymous reads see what the public site shows; an "
+        "organization's API token reads as a member of that organization. See docs/api.md."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "RecommendationStatus": "recommendations.models.Status",
+        "ConveningKind": "events.models.Convening.Kind",
+        "OrganizationKind": "organizations.models.Organization.Kind",
+    },
+}
+
 # Features no page of ours uses are switched off for it and for anything it could embed.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     feature: []

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("organizations.urls_accounts")),
     path("", include("publications.urls")),
     path("", include("tracking.urls")),
+    path("", include("api.urls")),
 ]
 
 if settings.DEBUG:

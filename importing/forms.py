@@ -11,8 +11,22 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Convening, Participation
 from organizations.models import Organization
 
-from .readers import SUPPORTED_EXTENSIONS, UPLOAD_LIMIT_MB, DocumentError, check_size, read_upload, text_from_paste
+from .readers import (
+    SUPPORTED_EXTENSIONS,
+    UPLOAD_LIMIT_MB,
+    DocumentError,
+    check_document,
+    check_size,
+    read_document,
+    text_from_paste,
+)
 from .services import ImportMetadata
+
+# Read by a task (importing/tasks.py), always: how long a PDF or a Word file takes depends on
+# what it holds (pages of layout analysis, paragraphs through python-docx), not on its size in
+# bytes, so no size threshold would keep a slow one out of the request. Text files are decoded
+# in milliseconds up to the upload limit and stay in the request.
+READ_IN_BACKGROUND = (".docx", ".pdf")
 
 
 def _drafts() -> QuerySet[Convening]:
@@ -25,7 +39,9 @@ class DraftChoiceField(forms.ModelChoiceField[Convening]):
 
 
 class ImportSourceForm(forms.Form):
-    """Step 1: the document, pasted or uploaded."""
+    """Step 1: the document, pasted or uploaded. A Word or PDF upload that passes the cheap checks
+    (size, type, what it expands to) comes out as ``upload`` bytes to be read in the background;
+    anything else as the ``source`` text."""
 
     text = forms.CharField(
         label=_("Paste the summary (plain text or Markdown)"),
@@ -63,13 +79,14 @@ class ImportSourceForm(forms.Form):
                 if pasted.strip():
                     raise forms.ValidationError(_("Paste the text or upload a file, not both."))
                 check_size(upload.size or 0)  # before reading: a huge upload is never loaded
-                reading = read_upload(filename=upload.name or "", data=upload.read())
-                cleaned["source"] = reading.text
-                cleaned["accepted_changes_only"] = reading.accepted_changes_only
-                cleaned["filename"] = upload.name
+                data = upload.read()
+                cleaned["filename"] = upload.name or ""
+                if check_document(filename=cleaned["filename"], data=data) in READ_IN_BACKGROUND:
+                    cleaned["upload"], cleaned["source"] = data, None
+                else:
+                    cleaned["source"] = read_document(filename=cleaned["filename"], data=data)
             else:
                 cleaned["source"] = text_from_paste(pasted)
-                cleaned["accepted_changes_only"] = False
                 cleaned["filename"] = ""
         except DocumentError as exc:
             raise forms.ValidationError(exc.message) from exc

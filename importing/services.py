@@ -10,12 +10,14 @@ in the document, so a re-import keeps them.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -27,7 +29,9 @@ from gsx_portal.history import history_actor
 from organizations.models import Organization
 from recommendations.models import Recommendation, SubItem
 
+from .models import DocumentRead
 from .parser import ParseResult, Problem
+from .readers import DocumentError, read_upload
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -42,12 +46,93 @@ __all__ = [
     "convening_find_previous_import",
     "convening_import",
     "convening_import_diff",
+    "document_read_fail",
+    "document_read_retry",
+    "document_read_run",
+    "document_read_start",
     "import_preview",
     "import_target",
     "problem_excerpts",
     "result_counts",
     "source_sha256",
 ]
+
+
+logger = logging.getLogger(__name__)
+
+# How long a read (its upload and its text) is kept: enough to come back to the preview later in
+# the day; an uploaded summary not yet confirmed should not linger in the database.
+READ_KEPT_FOR = timedelta(days=1)
+
+
+def document_read_start(*, user: User, filename: str, data: bytes, into: Convening | None = None) -> DocumentRead:
+    """Keep an upload that passed the cheap checks and have it read by the ``document_read`` task
+    (after commit; eagerly in the web process without a broker). Deletes the user's old reads."""
+    with transaction.atomic():
+        DocumentRead.objects.filter(user=user, created_at__lt=timezone.now() - READ_KEPT_FOR).delete()
+        read = DocumentRead.objects.create(user=user, filename=filename[:255], data=data, into=into)
+        transaction.on_commit(lambda: _enqueue(read.pk))
+    return read
+
+
+def _enqueue(read_id: Any) -> None:
+    from .tasks import document_read
+
+    document_read.apply_async(kwargs={"read_id": str(read_id)})
+
+
+def document_read_retry(*, read: DocumentRead) -> DocumentRead:
+    """Read a failed (or lost) read again from its kept upload; a finished one is left alone."""
+    with transaction.atomic():
+        claimed = (
+            DocumentRead.objects.filter(pk=read.pk, state__in=[DocumentRead.State.FAILED, DocumentRead.State.PENDING])
+            .exclude(data=b"")
+            .update(state=DocumentRead.State.PENDING, error="", started_at=None, created_at=timezone.now())
+        )
+        if claimed:
+            transaction.on_commit(lambda: _enqueue(read.pk))
+    read.refresh_from_db()
+    return read
+
+
+def document_read_run(*, read_id: str) -> dict[str, Any]:
+    """The task's work: read the kept upload within ``IMPORT_READ_SECONDS``, keep the text (and
+    drop the upload) or the reason it was refused."""
+    with transaction.atomic():
+        read = DocumentRead.objects.select_for_update().filter(pk=read_id).first()
+        if read is None or read.state != DocumentRead.State.PENDING:
+            return {"read_id": read_id, "state": read.state if read else "gone"}
+        if read.started_at is not None and not read.is_lost:  # a second delivery while it runs
+            return {"read_id": read_id, "state": read.state}
+        read.started_at = timezone.now()
+        read.attempts += 1
+        read.save(update_fields=["started_at", "attempts"])
+    data = bytes(read.data)
+    try:
+        reading = read_upload(filename=read.filename, data=data, time_limit=settings.IMPORT_READ_SECONDS)
+    except DocumentError as exc:
+        return document_read_fail(read_id=read_id, message=exc.message)
+    except Exception:  # a reader bug must end as a message the person can act on, not a pending page
+        logger.exception("Reading upload %s failed", read_id)
+        return document_read_fail(
+            read_id=read_id, message=_("This file could not be read because of an error on our side. Try again.")
+        )
+    DocumentRead.objects.filter(pk=read_id, state=DocumentRead.State.PENDING).update(
+        state=DocumentRead.State.READY,
+        text=reading.text,
+        accepted_changes_only=reading.accepted_changes_only,
+        data=b"",
+        error="",
+        finished_at=timezone.now(),
+    )
+    return {"read_id": read_id, "state": DocumentRead.State.READY}
+
+
+def document_read_fail(*, read_id: str, message: str) -> dict[str, Any]:
+    DocumentRead.objects.filter(pk=read_id, state=DocumentRead.State.PENDING).update(
+        state=DocumentRead.State.FAILED, error=message, finished_at=timezone.now()
+    )
+    return {"read_id": read_id, "state": DocumentRead.State.FAILED}
 
 
 class ImportRefused(Exception):

@@ -7,10 +7,12 @@ on to the confirm step in a hidden field, so nothing is stored before staff conf
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,12 +21,15 @@ from gsx_portal.request_limits import answers_data_too_big
 from organizations.access import secretariat_required
 
 from .forms import ImportConfirmForm, ImportSourceForm
+from .models import DocumentRead
 from .parser import ParseResult, parse_summary
 from .readers import UPLOAD_LIMIT_MB
 from .services import (
     ImportMetadata,
     ImportRefused,
     convening_import,
+    document_read_retry,
+    document_read_start,
     import_preview,
     import_target,
     source_sha256,
@@ -46,12 +51,16 @@ def import_start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ImportSourceForm(request.POST, request.FILES)
         if form.is_valid():
-            return _preview(
-                request,
-                text=form.cleaned_data["source"],
-                into=form.cleaned_data["into"],
-                accepted_changes_only=form.cleaned_data["accepted_changes_only"],
-            )
+            data = form.cleaned_data
+            if data["source"] is None:
+                read = document_read_start(
+                    user=request.user,  # type: ignore[arg-type]  # secretariat_required: signed in
+                    filename=data["filename"],
+                    data=data["upload"],
+                    into=data["into"],
+                )
+                return redirect("secretariat:import_read", read=read.pk)
+            return _preview(request, text=data["source"], into=data["into"])
     else:
         into = (
             Convening.objects.editable_by(request.user)
@@ -60,6 +69,44 @@ def import_start(request: HttpRequest) -> HttpResponse:
         )
         form = ImportSourceForm(initial={"into": into})
     return render(request, "importing/start.html", {"form": form, "limit_mb": UPLOAD_LIMIT_MB})
+
+
+# How often the "reading your file" page asks again (htmx; without JavaScript, a meta refresh).
+READ_POLL_SECONDS = 2
+
+
+@secretariat_required
+@require_http_methods(["GET"])
+def import_read(request: HttpRequest, read: UUID) -> HttpResponse:
+    """An upload being read: a page that polls until the text is ready, then the preview."""
+    row = get_object_or_404(DocumentRead.objects.visible_to(request.user).select_related("into"), pk=read)
+    if row.state == DocumentRead.State.READY:
+        if request.htmx:  # type: ignore[attr-defined]  # django-htmx middleware
+            response = HttpResponse("")
+            response["HX-Redirect"] = request.get_full_path()  # the whole page, as the preview
+            return response
+        into = row.into if row.into is not None and row.into.status == Convening.Status.DRAFT else None
+        return _preview(request, text=row.text, into=into, accepted_changes_only=row.accepted_changes_only)
+    context = {
+        "read": row,
+        "lost": row.is_lost,
+        "poll_seconds": READ_POLL_SECONDS,
+        "limit_seconds": settings.IMPORT_READ_SECONDS,
+    }
+    template = "importing/_read_status.html" if request.htmx else "importing/read.html"  # type: ignore[attr-defined]
+    failed = row.state == DocumentRead.State.FAILED or row.is_lost
+    response = render(request, template, context, status=200 if failed or request.htmx else 202)  # type: ignore[attr-defined]
+    if not failed:
+        response["Retry-After"] = str(READ_POLL_SECONDS)
+    return response
+
+
+@secretariat_required
+@require_POST
+def import_read_retry(request: HttpRequest, read: UUID) -> HttpResponse:
+    row = get_object_or_404(DocumentRead.objects.visible_to(request.user), pk=read)
+    document_read_retry(read=row)
+    return redirect("secretariat:import_read", read=row.pk)
 
 
 @secretariat_required

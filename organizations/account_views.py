@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .access import secretariat_required, signed_in
-from .forms import AccountForm, MembershipRoleForm, OrganizationChoiceForm, ResendConfirmationForm
-from .models import Membership, Organization, is_secretariat
+from .forms import AccountForm, ApiTokenForm, MembershipRoleForm, OrganizationChoiceForm, ResendConfirmationForm
+from .models import ApiToken, Membership, Organization, is_secretariat
 from .second_factor import has_second_factor
 
 CONFIRM_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -160,6 +160,8 @@ def my_organization(request: HttpRequest, slug: str) -> HttpResponse:
         members = list(
             Membership.objects.filter(organization=organization)
             .exclude(state=Membership.State.REJECTED)
+            # The API tokens' stand-in reader is no person: it is listed with the tokens instead.
+            .exclude(user__api_tokens_read__isnull=False)
             .select_related("user")
             .order_by("state", "user__last_name", "user__username")
         )
@@ -320,3 +322,34 @@ def my_data_download(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(selectors.account_data(user=signed_in(request)), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = 'attachment; filename="gsx-portal-my-data.json"'
     return response
+
+
+# --- API tokens: made and revoked by the organization's administrators --------------------------
+
+
+@never_cache  # the page that shows a new key once must not be kept by any cache
+@login_required
+def api_tokens(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = get_object_or_404(Organization.objects.administered_by(request.user), slug=slug)
+    form = ApiTokenForm(request.POST or None)
+    new_key = ""
+    if request.method == "POST" and form.is_valid():
+        _token, new_key = services.api_token_create(
+            organization=organization, name=form.cleaned_data["name"], by=signed_in(request)
+        )
+        form = ApiTokenForm()
+    tokens = ApiToken.objects.editable_by(request.user).filter(organization=organization).select_related("created_by")
+    return render(
+        request,
+        "organizations/api_tokens.html",
+        {"organization": organization, "form": form, "new_key": new_key, "tokens": list(tokens)},
+    )
+
+
+@require_POST
+@login_required
+def api_token_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken.objects.editable_by(request.user), organization__slug=slug, pk=pk)
+    services.api_token_revoke(token=token, by=signed_in(request))
+    messages.success(request, _("The token “%(name)s” no longer opens the API.") % {"name": token.name})
+    return redirect("api_tokens", slug=slug)

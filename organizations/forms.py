@@ -133,3 +133,11 @@ class ResendConfirmationForm(forms.Form):
 
 class MembershipRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What the token is for"),
+        max_length=100,
+        help_text=_("For example: our research team's dashboard."),
+    )

@@ -226,3 +226,53 @@ class ConfidentialAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} · {self.what}"
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+    def editable_by(self, user: User | AnonymousUser | None) -> ApiTokenQuerySet:
+        """The tokens of the organizations this user administers."""
+        return self.filter(organization__in=Organization.objects.administered_by(user).values("pk"))
+
+
+class ApiToken(models.Model):
+    """A key to the open-data API that reads as a member of one organization.
+
+    Only a SHA-256 of the key is kept: the key is shown once, when it is made. A key is 256 random
+    bits, so a fast hash is enough (there is nothing to guess from). The API reads as ``reader``,
+    a stand-in account of the organization that cannot sign in (no password, inactive), holds an
+    approved *member* membership and is never staff: a token never reads more than a member.
+    """
+
+    PREFIX = "gsx_"
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("organization")
+    )
+    reader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens_read")
+    name = models.CharField(_("name"), max_length=100)
+    # The first characters of the key, so people can tell their keys apart; the rest is unknown.
+    key_prefix = models.CharField(_("key starts with"), max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("created by")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.name} ({self.key_prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -6,6 +6,8 @@ E-mails leave after the transaction commits, so a rolled-back sign-up never mail
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +26,7 @@ from django.utils.translation import gettext as _
 from gsx_portal.history import history_actor
 from gsx_portal.site import absolute_url, site_url
 
-from .models import ConfidentialAccess, Membership, Organization
+from .models import ApiToken, ConfidentialAccess, Membership, Organization
 
 
 class AccountError(Exception):
@@ -361,3 +363,54 @@ def account_delete(*, user: User) -> None:
 
     for log in (AccessAttempt, AccessFailureLog, AccessLog):
         log.objects.filter(username=username).delete()
+
+
+# --- API tokens -----------------------------------------------------------------------------
+
+API_READER_USERNAME = "api-reader-{pk}"
+
+
+def api_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def api_reader_for(*, organization: Organization) -> User:
+    """The organization's stand-in reader account, made once: inactive, no password, never staff,
+    an approved *member* (not admin), so a token reads exactly what a member reads."""
+    reader, created = User.objects.get_or_create(
+        username=API_READER_USERNAME.format(pk=organization.pk),
+        defaults={"is_active": False, "is_staff": False, "first_name": "API", "last_name": organization.name[:150]},
+    )
+    if created:
+        reader.set_unusable_password()
+        reader.save(update_fields=["password"])
+    Membership.objects.update_or_create(
+        user=reader,
+        organization=organization,
+        defaults={"role": Membership.Role.MEMBER, "state": Membership.State.APPROVED, "decided_at": timezone.now()},
+    )
+    return reader
+
+
+@transaction.atomic
+def api_token_create(*, organization: Organization, name: str, by: User) -> tuple[ApiToken, str]:
+    """A new token and its key, which is returned this once and never stored."""
+    key = f"{ApiToken.PREFIX}{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        organization=organization,
+        reader=api_reader_for(organization=organization),
+        name=name.strip()[:100] or _("API token"),
+        key_prefix=key[:10],
+        key_hash=api_token_hash(key),
+        created_by=by,
+    )
+    return token, key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: User) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token

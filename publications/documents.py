@@ -28,6 +28,7 @@ class RecommendationEntry:
     sub_items: list[SubItemEntry] = field(default_factory=list)
     status: str = "proposed"
     status_label: str = ""
+    status_date: str = ""  # of the last status update, else of the convening that made it
     endorsements: int = 0
     addressees: list[str] = field(default_factory=list)
     source: str = ""  # where it comes from, for theme briefs ("Civil Society Day, Vienna, 2017")

@@ -11,8 +11,9 @@ is most of the difference between a cold and a warm one-page brief.
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -22,17 +23,19 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from weasyprint.text.fonts import FontConfiguration
 
 from events.text import render_markdown
 
+from . import brief_fit
 from .documents import BriefData, LetterData, RecommendationEntry, SummaryData
 from .fetcher import STATIC_ORIGIN, SafeURLFetcher
 
+logger = logging.getLogger(__name__)
+
 PDF_VARIANT = "pdf/ua-1"  # tagged, with title and language: readable by screen readers
 STYLESHEET = "publications/pdf.css"
-# Readable limits for the brief: four type densities, from 10.5 pt down to 8 pt.
-BRIEF_DENSITIES = (0, 1, 2, 3)
 # A brief's lead-in is one or two sentences; longer descriptions live on the page the QR opens.
 BRIEF_INTRO_MAX = 320
 
@@ -44,6 +47,8 @@ _SINGLE_PARAGRAPH = re.compile(r"^<p>(.*)</p>$", re.DOTALL)
 class Rendered:
     pdf: bytes
     pages: int
+    layouts: int = 1  # how many times WeasyPrint laid the document out
+    html: str = field(default="", repr=False)  # the final HTML, for the bench's side-by-side
 
 
 @lru_cache(maxsize=1)
@@ -73,10 +78,14 @@ def _layout(html: str) -> Any:
     return document.render(font_config=_font_config(), stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT)
 
 
-def _write(layout: Any, *, language: str) -> Rendered:
-    """The PDF, whose catalogue /Lang (from <html lang>) and XMP dc:language both name ``language``."""
+def _write(layout: Any, *, language: str, layouts: int = 1, html: str = "") -> Rendered:
+    """The PDF, whose catalogue /Lang (from <html lang>) and XMP dc:language both name ``language``.
+
+    Custom metadata (the brief's version and layout count) goes into the info dictionary.
+    """
     _declare_language(layout.metadata, language)
-    return Rendered(pdf=layout.write_pdf(pdf_variant=PDF_VARIANT), pages=len(layout.pages))
+    pdf = layout.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True)
+    return Rendered(pdf=pdf, pages=len(layout.pages), layouts=layouts, html=html)
 
 
 def _declare_language(metadata: Any, language: str) -> None:
@@ -223,80 +232,151 @@ def brief_intro(text: str) -> str:
     return kept
 
 
+@lru_cache(maxsize=512)  # a brief's URL outlives its versions; bounded for a long-lived worker
 def qr_data_uri(url: str) -> str:
     return str(segno.make(url, error="m", micro=False).svg_data_uri(border=0, dark="#0d2b4e"))
 
 
+def _facts(rec: RecommendationEntry) -> str:
+    """What follows the status on an item's last line: date, endorsements, addressees, source.
+
+    The count is of every active endorsement, named or counted-but-not-named; nobody is named.
+    """
+    parts = [""]
+    if rec.status_date:
+        parts.append(_("last update %(date)s") % {"date": rec.status_date})
+    if rec.endorsements:
+        parts.append(ngettext("%(n)d endorsement", "%(n)d endorsements", rec.endorsements) % {"n": rec.endorsements})
+    if rec.addressees:
+        parts.append(_("to %(addressees)s") % {"addressees": ", ".join(rec.addressees)})
+    if rec.source:
+        parts.append(rec.source)
+    return " · ".join(parts) if len(parts) > 1 else ""
+
+
+def _figures(data: BriefData) -> list[tuple[int, str]]:
+    count = len(data.recommendations)
+    figures = [(count, ngettext("recommendation", "recommendations", count))]
+    # Zeros say nothing a donor can use; the items say "no endorsement yet" by saying nothing.
+    if data.total_endorsements:
+        n = data.total_endorsements
+        figures.append((n, ngettext("endorsement", "endorsements", n)))
+    if data.endorsing_organizations:
+        n = data.endorsing_organizations
+        figures.append((n, ngettext("endorsing organization", "endorsing organizations", n)))
+    return figures
+
+
+def _more(data: BriefData, hidden: int) -> str:
+    return ngettext("and %(n)d more at %(url)s", "and %(n)d more at %(url)s", hidden) % {"n": hidden, "url": data.url}
+
+
+AUDIENCE_MARKS = {
+    "secretariat": "Secretariat copy: includes confidential information. Do not circulate.",
+    "network": "Network copy: includes participants visible to GSX network members only.",
+}
+
+
+def _brief_text(data: BriefData, *, audience: str, intro: str) -> brief_fit.BriefText:
+    items = [
+        brief_fit.BriefItem(
+            headline=rec.headline,
+            reference=rec.reference,
+            ask=brief_fit.ask_text(
+                rec.body, [(item.letter, item.text) for item in rec.sub_items], headline=rec.headline
+            ),
+            facts=f"{rec.status_label}{_facts(rec)}",
+        )
+        for rec in data.recommendations
+    ]
+    figures = " · ".join(f"{n} {label}" for n, label in _figures(data))
+    mark = AUDIENCE_MARKS.get(audience, "")
+    return brief_fit.BriefText(
+        kicker=data.kicker,
+        title=data.title,
+        subtitle=data.subtitle,
+        intro=intro,
+        figures=figures,
+        asks=" · ".join(f"{ask.addressee} {ask.count}" for ask in data.asks),
+        more=_more(data, len(items)),
+        items=items,
+        audience_mark=_(mark) if mark else "",
+    )
+
+
 def _brief_html(
-    data: BriefData, *, audience: str, density: int, shown: list[RecommendationEntry], qr: str, intro: str
+    data: BriefData, *, audience: str, text: brief_fit.BriefText, density: brief_fit.Density, count: int, qr: str
 ) -> str:
+    ask_width = brief_fit.PAGE_WIDTH - brief_fit.ITEM_INDENT
+    items = [
+        {
+            "reference": rec.reference,
+            "headline": rec.headline,
+            "ask": brief_fit.fit_one_line(item.ask, density.ask, ask_width) if item.ask else "",
+            "status": rec.status,
+            "status_label": rec.status_label,
+            "facts_rest": _facts(rec),
+        }
+        for rec, item in zip(data.recommendations[:count], text.items[:count], strict=True)
+    ]
+    hidden = len(data.recommendations) - count
     context = {
         "data": data,
         "audience": audience,
-        "density": density,
-        "shown": shown,
-        "hidden": len(data.recommendations) - len(shown),
+        "density": density.name,
+        "density_css": mark_safe(brief_fit.density_css(density)),  # noqa: S308  (our numbers only)
+        "items": items,
+        "hidden": hidden,
+        "more": _more(data, hidden) if hidden else "",
+        "figures": _figures(data),
         "qr_uri": qr,
-        "intro": intro,
-        "version_label": data.version[:8],
+        "intro": text.intro,
     }
     return render_to_string("publications/pdf/brief.html", context)
 
 
-# How much a density shrinks the brief relative to d0 (measured on typical briefs, rounded down
-# a little so the first guess usually fits): used to jump straight to the density that fits.
-DENSITY_SCALE = {0: 1.0, 1: 0.84, 2: 0.72, 3: 0.62}
-
-
 def render_brief_document(data: BriefData, *, audience: str) -> Rendered:
-    """Always exactly one A4 page: tighter type first, then fewer recommendations plus a pointer.
+    """Always exactly one A4 page, planned before the first layout and checked after it.
 
-    Whole recommendations are left out, from the end, never a sentence cut: the headlines kept
-    are the first ones by number, and the last line says how many more the live page holds.
-    Most briefs take one layout; the longest about four (each costs a layout of the page).
+    The plan (``brief_fit``) picks the loosest density that shows every recommendation, or the
+    tightest with as many as fit; whole recommendations are left out from the end, never a
+    sentence cut, and the last line says how many more the live page holds. Should the layout
+    overflow all the same, the next density, then one item fewer, are tried (one layout each).
     """
     qr = qr_data_uri(data.url)
-    intro = brief_intro(data.intro)
-    everything = list(data.recommendations)
+    text = _brief_text(data, audience=audience, intro=brief_intro(data.intro))
+    planned = brief_fit.plan(text)
+    layouts = 0
 
-    def attempt(density: int, count: int, with_intro: bool = True) -> Any:
-        html = _brief_html(
-            data, audience=audience, density=density, shown=everything[:count], qr=qr, intro=intro if with_intro else ""
-        )
-        return _layout(html)
+    def attempt(density: brief_fit.Density, count: int, brief_text: brief_fit.BriefText = text) -> tuple[Any, str]:
+        nonlocal layouts
+        layouts += 1
+        html = _brief_html(data, audience=audience, text=brief_text, density=density, count=count, qr=qr)
+        return _layout(html), html
 
-    layout = attempt(0, len(everything))
-    if len(layout.pages) == 1:
-        return _write(layout, language=data.language)
-    needed = _pages_used(layout)
-    for density in BRIEF_DENSITIES[1:]:
-        if needed * DENSITY_SCALE[density] > 1.0 and density != BRIEF_DENSITIES[-1]:
-            continue  # would not fit: skip the layout
-        layout = attempt(density, len(everything))
-        if len(layout.pages) == 1:
-            return _write(layout, language=data.language)
-    tightest = BRIEF_DENSITIES[-1]
-    # The overflowing layout tells how many items reached page one; the pointer line needs a
-    # little room, so step down from there (one or two layouts).
-    count = min(_items_on_first_page(layout), len(everything) - 1)
-    while count >= 0:
-        candidate = attempt(tightest, count)
-        if len(candidate.pages) == 1:
-            return _write(candidate, language=data.language)
-        count -= 1
-    # Only an overlong title could leave no room at all; drop the lead-in and list nothing.
-    return _write(attempt(tightest, 0, with_intro=False), language=data.language)
-
-
-def _pages_used(layout: Any) -> float:
-    """Pages of content, the last one counted by how full it is (2.25 = two pages and a quarter)."""
-    last = layout.pages[-1]._page_box
-    used = 0.0
-    for child in last.children:
-        if getattr(child, "element_tag", None) == "html":
-            used = max(used, child.position_y + child.margin_height() - last.content_box_y())
-    available = last.height or 1
-    return len(layout.pages) - 1 + min(used / available, 1.0)
+    density, count = planned.density, planned.count
+    layout, html = attempt(density, count)
+    while len(layout.pages) > 1:
+        tighter = brief_fit.DENSITIES.index(density) + 1
+        if count == len(text.items) and tighter < len(brief_fit.DENSITIES):
+            density = brief_fit.DENSITIES[tighter]
+        elif count > 0:
+            # The overflowing layout tells how many items reached page one; the pointer line
+            # needs a little room, so one fewer.
+            count = min(count - 1, _items_on_first_page(layout))
+        else:
+            # Only an overlong title could leave no room at all; drop the lead-in and list nothing.
+            layout, html = attempt(density, 0, replace(text, intro=""))
+            break
+        layout, html = attempt(density, count)
+    logger.info(
+        "brief %s: %d layout(s), density %s, %d of %d recommendations (planned %s, %d; %.0f mm)",
+        data.reference, layouts, density.name, count, len(text.items),
+        planned.density.name, planned.count, planned.height,
+    )  # fmt: skip
+    # Not printed (a donor has no use for an internal counter), but kept where tools can read it.
+    layout.metadata.custom.update(GSXVersion=data.version, GSXLayouts=str(layouts))
+    return _write(layout, language=data.language, layouts=layouts, html=html)
 
 
 def _items_on_first_page(layout: Any) -> int:
@@ -339,6 +419,7 @@ def render_letter(data: LetterData, *, audience: str) -> bytes:
 
 def warm_up() -> None:
     """Load fonts, parse the stylesheet and compile the templates: the first real render is warm."""
+    brief_fit.warm_up()
     sample = RecommendationEntry(number=1, reference="GSX/R1", headline="Warm-up", status_label="Proposed")
     render_brief(
         BriefData(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -23,7 +23,7 @@ from events.models import Convening, NextStep, Participation, Session
 from events.selectors import next_step_owners
 from gsx_portal.clock import portal_today
 from organizations.models import is_network_member, is_secretariat
-from recommendations.models import Addressee, Endorsement, Letter, Recommendation, SubItem, Theme
+from recommendations.models import Addressee, Endorsement, Letter, Recommendation, StatusUpdate, SubItem, Theme
 
 from .documents import (
     AskEntry,
@@ -85,7 +85,13 @@ def _recommendations(user: User | AnonymousUser | None) -> QuerySet[Recommendati
     return (
         Recommendation.objects.visible_to(user)
         .select_related("convening")
-        .annotate(endorsement_count=Count("endorsements", filter=Endorsement.active_condition("endorsements")))
+        .annotate(
+            endorsement_count=Count("endorsements", filter=Endorsement.active_condition("endorsements")),
+            # A subquery, not Max() over a join: a second join would multiply the count above.
+            last_update=Subquery(
+                StatusUpdate.objects.filter(recommendation=OuterRef("pk")).order_by("-date").values("date")[:1]
+            ),
+        )
         .prefetch_related(
             Prefetch("sub_items", queryset=SubItem.objects.order_by("letter")),
             Prefetch("addressees", queryset=Addressee.objects.order_by("name")),
@@ -102,6 +108,7 @@ def _recommendation_entry(rec: Recommendation, *, source: str = "") -> Recommend
         sub_items=[SubItemEntry(letter=item.letter, text=item.text) for item in rec.sub_items.all()],
         status=rec.status,
         status_label=str(rec.get_status_display()),
+        status_date=date_format(rec.last_update or rec.convening.start_date),  # type: ignore[attr-defined]
         endorsements=int(rec.endorsement_count),  # type: ignore[attr-defined]  # annotation
         addressees=[a.name for a in rec.addressees.all()],
         source=source,

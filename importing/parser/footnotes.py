@@ -23,7 +23,7 @@ from .lines import (
     starts_item,
 )
 from .result import Problem, gettext_noop
-from .text import join_text, sentinel
+from .text import TextBuilder, sentinel
 
 _SUP_MARK_RE = re.compile(f"{SUP_CLASS}+")
 _MD_MARK_RE = re.compile(r"\[\^([^\]\s]+)\]")
@@ -69,6 +69,7 @@ def extract_footnotes(lines: list[Line]) -> Footnotes:
     problems: list[Problem] = []
     texts: dict[int, FootnoteText] = {}
     skip: set[int] = set()
+    again: dict[int, list[str]] = {}
     for c in accepted:
         if c.number in texts:
             problems.append(
@@ -76,11 +77,12 @@ def extract_footnotes(lines: list[Line]) -> Footnotes:
                     c.line, gettext_noop("Footnote %(number)s is defined twice; both texts were kept"), number=c.number
                 )
             )
-            first = texts[c.number]
-            texts[c.number] = FootnoteText(c.number, f"{first.text}\n\n{c.text}", first.line, 0, 0, False)
+            again.setdefault(c.number, [texts[c.number].text]).append(c.text)
         else:
             texts[c.number] = c
         skip.update(range(c.first_row, c.last_row + 1))
+    for n, parts in again.items():  # joined once: a number defined many times stays linear
+        texts[n] = FootnoteText(n, "\n\n".join(parts), texts[n].line, 0, 0, False)
     markers = _Markers(defined)
     glued_rows = {i for i, n in pending if n in defined}
     out = markers.replace_all(lines, skip=skip, glued_rows=glued_rows)
@@ -112,10 +114,11 @@ def _candidates(lines: list[Line]) -> list[FootnoteText]:
         if number is None:
             continue
         last = i
+        text = TextBuilder(body)
         while last + 1 < len(lines) and not lines[last + 1].blank_before and not starts_item(lines[last + 1].text):
             last += 1
-            body = join_text(body, lines[last].text, "space")
-        candidates.append(FootnoteText(number, body.strip(), row.no, i, last, needs_marker))
+            text.add(lines[last].text, "space")
+        candidates.append(FootnoteText(number, text.value().strip(), row.no, i, last, needs_marker))
     return candidates
 
 

@@ -16,24 +16,44 @@ from typing import Any
 
 from .lines import SESSION_RE, Line, Marker, marker, section_of, starts_item
 from .result import Problem, gettext_noop
-from .text import SENTINEL_RE, ends_terminal, is_caps, join_text, plain_line, starts_lower, unmarked
+from .text import SENTINEL_RE, TextBuilder, ends_terminal, is_caps, plain_line, starts_lower, unmarked
 
 
-@dataclass
 class Block:
     """An item being built: its text, first source line and, for numbered kinds, its number."""
 
-    kind: str
-    line: int
-    text: str = ""
-    number: int | None = None
-    letter: str | None = None
-    bulleted: bool = False
-    head_hint: str | None = None
-    subs: list[Block] = field(default_factory=list)
+    def __init__(
+        self,
+        kind: str,
+        line: int,
+        text: str = "",
+        *,
+        number: int | None = None,
+        letter: str | None = None,
+        bulleted: bool = False,
+    ) -> None:
+        self.kind = kind
+        self.line = line
+        self.buf = TextBuilder(text)
+        self.number = number
+        self.letter = letter
+        self.bulleted = bulleted
+        self.head_hint: str | None = None
+        self.subs: list[Block] = []
+
+    @property
+    def text(self) -> str:
+        return self.buf.value()
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self.buf = TextBuilder(value)
 
     def add(self, text: str, mode: str) -> None:
-        self.text = join_text(self.text, text, mode)
+        self.buf.add(text, mode)
+
+    def ends_terminal(self) -> bool:
+        return self.buf.ends_terminal()
 
 
 @dataclass
@@ -99,6 +119,7 @@ class _Segmenter:
         self.preamble: list[Block] = []
         self.theme_intro = Block("key_themes_intro", 0)
         self.themes: list[Block] = []
+        self.themes_bulleted = False  # any theme had a marker (asked per line: kept, not searched)
         self.rec_intro = Block("recommendations_intro", 0)
         self.recs: list[Block] = []
         self.sessions: list[SessionBlock] = []
@@ -140,7 +161,7 @@ class _Segmenter:
 
     @staticmethod
     def _continue_mode(row: Line, acc: Block) -> str:
-        if not row.blank_before or starts_lower(row.text) or not ends_terminal(acc.text):
+        if not row.blank_before or starts_lower(row.text) or not acc.ends_terminal():
             return "space"
         return "para"
 
@@ -169,15 +190,15 @@ class _Segmenter:
 
     def _session_title(self, index: int, plain: str) -> tuple[str, int]:
         """A session title with the lines a page layout wrapped off it; returns the last index used."""
-        title = plain
+        title = TextBuilder(plain)
         j = index
         while j + 1 < len(self.lines):
             nxt = self.lines[j + 1]
-            if nxt.blank_before or ends_terminal(title) or len(nxt.text) > 120 or starts_item(nxt.text):
+            if nxt.blank_before or title.ends_terminal() or len(nxt.text) > 120 or starts_item(nxt.text):
                 break
-            title = join_text(title, plain_line(nxt.text), "space")
+            title.add(plain_line(nxt.text), "space")
             j += 1
-        return title, j
+        return title.value(), j
 
     def _on_heading(self, index: int, heading: tuple[str, str]) -> int:
         kind, value = heading
@@ -222,7 +243,7 @@ class _Segmenter:
             mk is not None
             and mk.kind == "number"
             and mk.value == (self.last_para or 0) + 1
-            and acc.text
+            and acc.buf
             and row.blank_before
             and not starts_lower(mk.rest)
         ):
@@ -239,28 +260,32 @@ class _Segmenter:
         mk = None if force_text else marker(row.text)
         last = self.themes[-1] if self.themes else None
         if mk is not None and mk.kind in ("bullet", "number", "letter", "roman"):
-            if mk.kind == "bullet" and last is not None and starts_lower(mk.rest) and not ends_terminal(last.text):
+            if mk.kind == "bullet" and last is not None and starts_lower(mk.rest) and not last.ends_terminal():
                 last.add(mk.rest, "space")  # a stray marker on a line that continues the theme
                 return
             if last is None or mk.kind == "bullet" or self._boundary(row):
-                self.themes.append(Block("theme", row.no, mk.rest, bulleted=True))
+                self._add_theme(Block("theme", row.no, mk.rest, bulleted=True))
                 return
         if last is None:
             self._on_theme_intro(row)
             return
-        if self.lost_bullets and unmarked(last.text).rstrip().endswith(";"):
+        if self.lost_bullets and last.buf.last_char() == ";":
             # Items of a list whose bullets the layout split off end with ";": a new item.
-            self.themes.append(Block("theme", row.no, row.text, bulleted=True))
+            self._add_theme(Block("theme", row.no, row.text, bulleted=True))
             return
         mode = self._continue_mode(row, last)
-        if mode == "para" and not any(t.bulleted for t in self.themes):
+        if mode == "para" and not self.themes_bulleted:
             self.themes.append(Block("theme", row.no, row.text))
         else:
             last.add(row.text, mode)
 
+    def _add_theme(self, theme: Block) -> None:
+        self.themes.append(theme)
+        self.themes_bulleted = self.themes_bulleted or theme.bulleted
+
     def _on_theme_intro(self, row: Line) -> None:
-        intro = unmarked(self.theme_intro.text).rstrip()
-        if intro and ends_terminal(intro) and not intro.endswith(":") and row.blank_before:
+        intro = self.theme_intro.buf
+        if intro.ends_terminal() and intro.last_char() != ":" and row.blank_before:
             # A second block before any bullet: the first was a theme written as prose.
             self.themes.append(Block("theme", self.theme_intro.line, self.theme_intro.text))
             self.theme_intro = Block("key_themes_intro", row.no, row.text)
@@ -361,7 +386,7 @@ class _Segmenter:
 
     def _on_rec_bullet(self, rec: Block, mk: Marker, row: Line) -> None:
         target = self.cur or rec
-        if starts_lower(mk.rest) and not ends_terminal(target.text):
+        if starts_lower(mk.rest) and not target.ends_terminal():
             target.add(mk.rest, "space")  # a stray marker on a line that continues the item
             return
         letter = chr(ord(rec.subs[-1].letter or "a") + 1) if rec.subs else "a"
@@ -429,7 +454,7 @@ class _Segmenter:
         if cur is None or (self.section == "next" and listed and self._boundary(row)):
             self._loose(row)
             return
-        if listed and self._boundary(row) and not (starts_lower(row.text) and not ends_terminal(cur.text)):
+        if listed and self._boundary(row) and not (starts_lower(row.text) and not cur.ends_terminal()):
             cur.add(row.text, "line")  # a list inside a paragraph keeps its lines
             return
         mode = self._continue_mode(row, cur)
@@ -460,9 +485,9 @@ class _Segmenter:
             overview_parts.append(self.overview.text)
         if any(t.bulleted for t in self.themes):
             # Prose blocks before a bulleted list lead into it: they are the intro, not themes.
-            lead: list[str] = []
-            while self.themes and not self.themes[0].bulleted:
-                lead.append(self.themes.pop(0).text)
+            first = next(k for k, t in enumerate(self.themes) if t.bulleted)
+            lead = [t.text for t in self.themes[:first]]
+            del self.themes[:first]
             self.theme_intro.text = "\n\n".join([*lead, self.theme_intro.text]).strip()
         return Blocks(
             overview="\n\n".join(overview_parts),

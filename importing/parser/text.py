@@ -70,6 +70,7 @@ def extract_markers(text: str) -> tuple[str, list[tuple[int, int]]]:
     return clean, found
 
 
+_CLOSERS = "\"'”’»)]*_"
 _TERMINAL_RE = re.compile(r"[.;:!?…][\"'”’»)\]*_]*$")
 
 
@@ -100,6 +101,87 @@ def join_text(prev: str, nxt: str, mode: str) -> str:
     if prev[-1] in "-/" and len(prev) > 1 and prev[-2].isalnum() and nxt[0].isalnum():
         return prev + nxt
     return f"{prev} {nxt}"
+
+
+class TextBuilder:
+    """Text joined piece by piece as ``join_text`` joins it, in linear time.
+
+    A page-long item is built from thousands of lines; joining strings one line at a time (and
+    asking whether the text so far ends a sentence after each) made parsing quadratic in the item's
+    length. The builder keeps the pieces and answers questions about the end of the text from its
+    last characters, reading the whole only when those cannot tell.
+    """
+
+    __slots__ = ("_length", "_parts")
+    _TAIL = 256
+
+    def __init__(self, text: str = "") -> None:
+        self._parts: list[str] = [text] if text else []
+        self._length = len(text)
+
+    def __bool__(self) -> bool:
+        return self._length > 0
+
+    def value(self) -> str:
+        if len(self._parts) > 1:
+            self._parts = ["".join(self._parts)]
+        return self._parts[0] if self._parts else ""
+
+    def add(self, nxt: str, mode: str) -> None:
+        if not nxt:
+            return
+        if self._length:
+            self._append(self._separator(nxt, mode))
+        self._append(nxt)
+
+    def _separator(self, nxt: str, mode: str) -> str:
+        if mode == "para":
+            return "\n\n"
+        if mode == "line":
+            return "\n"
+        prev = self.tail(2)
+        if prev[-1] in "-/" and len(prev) > 1 and prev[-2].isalnum() and nxt[0].isalnum():
+            return ""
+        return " "
+
+    def _append(self, piece: str) -> None:
+        if piece:
+            self._parts.append(piece)
+            self._length += len(piece)
+
+    def tail(self, n: int) -> str:
+        """The last ``n`` characters (fewer when the text is shorter)."""
+        picked: list[str] = []
+        size = 0
+        for piece in reversed(self._parts):
+            picked.append(piece)
+            size += len(piece)
+            if size >= n:
+                break
+        return "".join(reversed(picked))[-n:]
+
+    def _bare_end(self) -> str | None:
+        """The text's end without markers and trailing spaces, or None when the end is too short
+        to decide on (the caller then reads the whole text)."""
+        if self._length <= self._TAIL:
+            return unmarked(self.value()).rstrip()
+        tail = self.tail(self._TAIL)
+        close, opening = tail.find(_S_CLOSE), tail.find(S_OPEN)
+        if close >= 0 and (opening < 0 or close < opening):
+            tail = tail[close + 1 :]  # the cut fell inside a marker: drop its remains
+        bare = unmarked(tail).rstrip()
+        return bare if bare.rstrip(_CLOSERS) else None
+
+    def ends_terminal(self) -> bool:
+        bare = self._bare_end()
+        return ends_terminal(self.value() if bare is None else bare)
+
+    def last_char(self) -> str:
+        """The last character that is not a marker or a space ("" for none)."""
+        bare = self._bare_end()
+        if bare is None:
+            bare = unmarked(self.value()).rstrip()
+        return bare[-1:]
 
 
 _LINK_RE = re.compile(r"!?\[((?:[^\[\]\\]|\\.)*)\]\(\s*([^)\s]*)(?:\s+\"[^\"]*\")?\s*\)")
@@ -144,17 +226,22 @@ _ABBREVIATION_WORDS = (
     "e.g i.e etc u.s u.n u.k mr ms mrs dr prof no vs cf al st inc ltd jr sr approx fig pp vol art para paras"
 )
 _ABBREVIATIONS = frozenset(_ABBREVIATION_WORDS.split())
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.")
 _SENTENCE_END_RE = re.compile(r"[.!?][\"'”’)\]*]*(?=\s+[\"'“‘(*]*[A-Z0-9])")
 
 
 def sentence_ends(text: str) -> Iterable[int]:
     """Offsets just after each sentence end (abbreviations and initials are not ends)."""
     for m in _SENTENCE_END_RE.finditer(text):
-        before = text[: m.start()]
-        word = re.search(r"([A-Za-z.]+)$", before)
-        if m.group(0).startswith(".") and word:
-            w = word.group(1).lower().strip(".")
-            if w in _ABBREVIATIONS or (len(word.group(1)) == 1 and word.group(1).isupper()):
+        if m.group(0).startswith("."):
+            # The word before the stop, read backwards from it: searching the text before every
+            # stop made long paragraphs quadratic.
+            start = m.start()
+            while start > 0 and text[start - 1] in _WORD_CHARS:
+                start -= 1
+            word = text[start : m.start()]
+            w = word.lower().strip(".")
+            if word and (w in _ABBREVIATIONS or (len(word) == 1 and word.isupper())):
                 continue
         yield m.end()
 

@@ -101,3 +101,48 @@ def test_promote_selected_text_to_recommendation_in_browser(page: Any, staff: Us
     assert recommendation.body.startswith("Participants discussed")
     assert page.locator("#r1 .provenance").inner_text() == "Came from ¶3"
     assert page.locator("#p3 .promoted").inner_text() == "Promoted to R1"
+
+
+def test_word_upload_shows_reading_page_then_the_preview_by_itself(page: Any, staff: User) -> None:
+    from importing.models import DocumentRead
+    from importing.services import document_read_run
+    from importing.tests.documents import SMALL_SUMMARY
+    from importing.tests.test_readers import docx_from_text
+
+    # A read still waiting for a worker: the page polls, and turns into the preview once read.
+    read = DocumentRead.objects.create(user=staff, filename="mediation.docx", data=docx_from_text(SMALL_SUMMARY))
+    browser_login(page, staff)
+    page.goto(f"/secretariat/import/read/{read.pk}/")
+    page.get_by_role("heading", name="Reading your file…").wait_for()
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        screenshot(page, f"import-reading-{width}")
+
+    document_read_run(read_id=str(read.pk))
+    page.get_by_role("heading", name="What was recognised").wait_for(timeout=10_000)
+
+    assert page.url.endswith(f"/secretariat/import/read/{read.pk}/")
+    assert page.locator("#id_title").input_value() == "Roundtable on Neighbourhood Mediation"
+    assert Convening.objects.count() == 0
+
+
+def test_failed_read_offers_a_retry_in_the_browser(page: Any, staff: User) -> None:
+    from importing.models import DocumentRead
+
+    read = DocumentRead.objects.create(
+        user=staff,
+        filename="long.pdf",
+        data=b"%PDF-1.4",
+        state=DocumentRead.State.FAILED,
+        error="This PDF has 2,000 pages; the limit is 200.",
+    )
+    browser_login(page, staff)
+    page.goto(f"/secretariat/import/read/{read.pk}/")
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 800})
+        screenshot(page, f"import-read-failed-{width}")
+
+    assert "the limit is 200" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Try again").click()
+    page.get_by_role("heading", name="Your file could not be read").wait_for()
+    assert "could not be read" in page.locator("main").inner_text()

@@ -36,6 +36,14 @@ def _draft(text: str = SMALL_SUMMARY, **kwargs: Any) -> Convening:
     return convening_import(result=result, metadata=metadata, user=None, **kwargs)
 
 
+def _upload(client: Client, upload: SimpleUploadedFile, capture: Any) -> Any:
+    """Upload a Word or PDF file and open the page it leads to once the read task has run."""
+    with capture(execute=True):
+        posted = client.post(reverse("secretariat:import"), {"file": upload})
+    assert posted.status_code == 302, posted.content.decode()[:500]
+    return client.get(posted["Location"])
+
+
 def _confirm_data(text: str, **overrides: str) -> dict[str, str]:
     data = {
         "text": text,
@@ -206,10 +214,12 @@ def test_import_bad_upload_explains_and_creates_nothing(
     assert Convening.objects.count() == 0
 
 
-def test_import_pdf_without_text_layer_explains_and_creates_nothing(secretariat: User) -> None:
+def test_import_pdf_without_text_layer_explains_and_creates_nothing(
+    secretariat: User, django_capture_on_commit_callbacks: Any
+) -> None:
     upload = SimpleUploadedFile("scan.pdf", _scan_pdf(), content_type="application/pdf")
 
-    response = _client_for(secretariat).post(reverse("secretariat:import"), {"file": upload})
+    response = _upload(_client_for(secretariat), upload, django_capture_on_commit_callbacks)
 
     assert response.status_code == 200
     assert "no text layer" in response.content.decode()
@@ -509,13 +519,15 @@ def test_over_large_post_elsewhere_is_still_refused(secretariat: User) -> None:
 # --- what the reading tells ------------------------------------------------------------------
 
 
-def test_import_of_a_word_file_with_tracked_changes_says_accepted_changes_only(secretariat: User) -> None:
+def test_import_of_a_word_file_with_tracked_changes_says_accepted_changes_only(
+    secretariat: User, django_capture_on_commit_callbacks: Any
+) -> None:
     from importing.tests.corpus import word_docx
 
     upload = SimpleUploadedFile("vienna.docx", word_docx(seed_text(VIENNA), tracked=True))
     client = _client_for(secretariat)
 
-    response = client.post(reverse("secretariat:import"), {"file": upload})
+    response = _upload(client, upload, django_capture_on_commit_callbacks)
 
     assert response.context["accepted_changes_only"] is True
     assert "Accepted changes only" in response.content.decode()
@@ -528,12 +540,14 @@ def test_import_of_a_word_file_with_tracked_changes_says_accepted_changes_only(s
     assert again.context["accepted_changes_only"] is True
 
 
-def test_import_of_a_word_file_without_tracked_changes_says_nothing_of_them(secretariat: User) -> None:
+def test_import_of_a_word_file_without_tracked_changes_says_nothing_of_them(
+    secretariat: User, django_capture_on_commit_callbacks: Any
+) -> None:
     from importing.tests.corpus import word_docx
 
     upload = SimpleUploadedFile("vienna.docx", word_docx(seed_text(VIENNA)))
 
-    response = _client_for(secretariat).post(reverse("secretariat:import"), {"file": upload})
+    response = _upload(_client_for(secretariat), upload, django_capture_on_commit_callbacks)
 
     assert response.context["accepted_changes_only"] is False
     assert "Accepted changes only" not in response.content.decode()

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from typing import Any
 
 import pytest
+from django.utils.formats import date_format
 
 from conftest import vienna_convening
 from events.models import Convening
-from publications import render, selectors
+from publications import brief_fit, render, selectors
 from publications.documents import BriefData, LetterData, RecommendationEntry
 from publications.models import Audience
 from publications.tests.helpers import (
@@ -16,8 +19,15 @@ from publications.tests.helpers import (
     pdf_metadata,
     pdf_pages,
     pdf_text,
+    squash,
 )
 from recommendations.models import Recommendation
+from recommendations.tests.factories import (
+    EndorsementFactory,
+    RecommendationFactory,
+    StatusUpdateFactory,
+    SubItemFactory,
+)
 
 
 @pytest.fixture
@@ -94,13 +104,13 @@ def test_summary_is_tagged_with_title_and_language(vienna: Convening) -> None:
 
 @pytest.mark.parametrize("count", [1, 5, 13, 40])
 @pytest.mark.parametrize("long", [False, True])
-def test_brief_is_exactly_one_page(db: None, count: int, long: bool) -> None:
+def test_brief_is_exactly_one_page_in_one_layout(db: None, count: int, long: bool) -> None:
     convening = convening_with(count, long=long)
     data = selectors.convening_brief_data(convening=convening, audience=Audience.PUBLIC)
 
-    pdf = render.render_brief(data, audience=Audience.PUBLIC)
+    rendered = render.render_brief_document(data, audience=Audience.PUBLIC)
 
-    assert pdf_pages(pdf) == 1
+    assert (pdf_pages(rendered.pdf), rendered.pages, rendered.layouts) == (1, 1, 1)
 
 
 def test_brief_names_how_many_more_it_could_not_fit(db: None) -> None:
@@ -125,15 +135,99 @@ def test_brief_never_cuts_a_headline(db: None) -> None:
     assert shown == whole
 
 
-def test_brief_holds_references_statuses_counts_and_url(db: None) -> None:
+def test_brief_gives_status_with_its_date_addressees_and_counts_without_names(db: None) -> None:
     convening = convening_with(2)
+    first = convening.recommendations.get(number=1)
+    StatusUpdateFactory.create(recommendation=first, status="submitted", date=dt.date(2026, 2, 3))
+    first.status = "submitted"
+    first.save(update_fields=["status"])
+    EndorsementFactory.create(recommendation=first, organization__name="Named Endorser Org")
+    EndorsementFactory.create(recommendation=first, organization__name="Quiet Endorser Org", is_named=False)
     data = selectors.convening_brief_data(convening=convening, audience=Audience.PUBLIC)
 
     text = pdf_text(render.render_brief(data, audience=Audience.PUBLIC))
 
-    assert [f"{convening.code}/R1" in text, "Proposed" in text, "0 endorsements" in text, data.url in text] == [
-        True
-    ] * 4
+    assert [
+        f"{convening.code}/R1" in text,
+        f"Submitted · last update {date_format(dt.date(2026, 2, 3))} · 2 endorsements · to Donors, Participating States"
+        in text,
+        f"Proposed · last update {date_format(convening.start_date)} · to CSOs, Donors, Participating States" in text,
+        "0 endorsement" in text,
+        "Endorser Org" in text,
+        data.url in text,
+    ] == [True, True, True, False, False, True]
+
+
+def test_brief_gives_each_recommendation_its_ask(db: None) -> None:
+    convening = convening_with(0)
+    RecommendationFactory.create(
+        convening=convening, number=1, body="Fund *local* groups for five years.[^1] Then review what worked."
+    )
+    lead_in = RecommendationFactory.create(convening=convening, number=2, body="Such efforts could include:")
+    SubItemFactory.create(
+        recommendation=lead_in, letter="a", text="Translating resources into local languages, so that"
+    )
+    SubItemFactory.create(recommendation=lead_in, letter="b", text="Mentoring new organizations.")
+    data = selectors.convening_brief_data(convening=convening, audience=Audience.PUBLIC)
+
+    text = pdf_text(render.render_brief(data, audience=Audience.PUBLIC))
+
+    assert [
+        "Fund local groups for five years." in text,
+        "Then review" in text,
+        "(a) Translating resources into local languages; (b) Mentoring new organizations" in text,
+        "could include" in text,
+    ] == [True, False, True, False]
+
+
+def test_vienna_brief_carries_the_asks_in_one_layout_without_a_version_label(vienna: Convening) -> None:
+    data = selectors.convening_brief_data(convening=vienna, audience=Audience.PUBLIC)
+
+    rendered = render.render_brief_document(data, audience=Audience.PUBLIC)
+
+    text = squash(pdf_text(rendered.pdf))
+    meta = pdf_metadata(rendered.pdf)
+    asks = [
+        brief_fit.ask_text(rec.body, [(item.letter, item.text) for item in rec.sub_items], headline=rec.headline)
+        for rec in data.recommendations
+    ]
+    assert (rendered.pages, rendered.layouts, meta["/GSXLayouts"]) == (1, 1, "1")
+    assert (meta["/GSXVersion"], "Version" in text) == (str(vienna.content_version), False)
+    assert [" ".join(ask.split()[:4]) in text for ask in asks] == [True] * 13
+
+
+def test_brief_that_the_plan_overfills_is_laid_out_again_to_one_page(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A plan 60 mm too generous, as for a script whose glyphs are wider than Liberation Sans.
+    monkeypatch.setattr(brief_fit, "SAFETY", -60.0)
+    convening = convening_with(40, long=True)
+    data = selectors.convening_brief_data(convening=convening, audience=Audience.PUBLIC)
+
+    rendered = render.render_brief_document(data, audience=Audience.PUBLIC)
+
+    assert (pdf_pages(rendered.pdf), rendered.layouts > 1) == (1, True)
+
+
+@pytest.mark.parametrize("audience", [Audience.PUBLIC, Audience.SECRETARIAT])
+@pytest.mark.parametrize("count", [1, 5])
+def test_brief_plan_predicts_the_layouts_height(db: None, audience: str, count: int) -> None:
+    convening = convening_with(count, host_conference="A conference that the brief quotes as its lead-in line.")
+    data = selectors.convening_brief_data(convening=convening, audience=audience)
+    text = render._brief_text(data, audience=audience, intro=render.brief_intro(data.intro))
+    qr = render.qr_data_uri(data.url)
+
+    errors = []
+    for density in brief_fit.DENSITIES:
+        html = render._brief_html(data, audience=audience, text=text, density=density, count=count, qr=qr)
+        errors.append(round(brief_fit.predict(text, density, count) - _content_height(render._layout(html)), 1))
+
+    assert errors == [0.0] * len(brief_fit.DENSITIES)
+
+
+def _content_height(layout: Any) -> float:
+    """The height in mm of what the brief's one page holds, from WeasyPrint's boxes (CSS px)."""
+    page = layout.pages[0]._page_box
+    html = next(child for child in page.children if getattr(child, "element_tag", None) == "html")
+    return float(html.position_y + html.margin_height() - page.content_box_y()) * 25.4 / 96
 
 
 def test_brief_intro_keeps_whole_sentences_only() -> None:

@@ -130,11 +130,17 @@ CANDIDATES: dict[tuple[str, str], Callable[[Data], list[Any]]] = {
     ("my-organization", "slug"): lambda d: _slugs(d.organizations),
     ("r", "number"): lambda d: sorted({r.number for r in d.recommendations}),
     ("recommendations", "pk"): lambda d: [r.pk for r in d.recommendations],
+    # The API's lookups: a recommendation by its reference, a convening by its code.
+    ("recommendations", "reference"): lambda d: [r.reference for r in d.recommendations],
+    ("convenings", "key"): lambda d: [c.code for c in d.convenings],
     ("evidence", "pk"): lambda d: [u.pk for u in d.status_updates] or [1],
     ("next-steps", "pk"): lambda d: [s.pk for s in d.next_steps] or [1],
     ("memberships", "pk"): lambda d: [m.pk for m in d.memberships],
     # One guess is enough: the dashboards link to every dataset they offer, and the crawl follows.
     ("data", "dataset"): lambda d: ["endorsements"],
+    # An upload being read belongs to whoever uploaded it (importing.DocumentRead), and this test
+    # may not import the importer: a UUID nobody owns is asked for, which must be a 404 to all.
+    ("read", "read"): lambda d: ["8d7f6c1e-0000-4000-8000-000000000000"],
     ("*", "uidb64"): lambda d: ["MQ"],
     ("*", "token"): lambda d: ["invalid-token"],
     ("*", "slug"): lambda d: _slugs(d.convenings) + _slugs(d.letters) + _slugs(d.themes) + _slugs(d.organizations),

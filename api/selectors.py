@@ -1,0 +1,223 @@
+"""The API's reads: the same ``visible_to`` querysets and FilterSets as the pages, shaped for JSON.
+
+Lists fetch a page in a fixed number of queries whatever its length: the rows with their
+convening joined (only the columns shown), one prefetch per related list, counts as per-row
+subqueries that PostgreSQL computes only for the rows of the page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from events.models import Convening
+from events.selectors import next_step_owners
+from gsx_portal.clock import portal_today
+from organizations.models import Organization
+from recommendations.endorsement_selectors import active_signature_count, endorsement_summary
+from recommendations.filters import RecommendationFilter, Sort, uses_full_text, with_relevance
+from recommendations.models import (
+    Addressee,
+    AddresseeResponse,
+    Endorsement,
+    Letter,
+    Recommendation,
+    SubItem,
+    Theme,
+)
+from recommendations.selectors import active_endorsement_count, convening_detail
+from tracking.selectors import recommendation_responses
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
+
+    Reader = User | AnonymousUser | None
+
+NEWEST = ("-convening__start_date", "convening__code", "number")
+# A reference as printed (CSD-2017-VIE/R2, CSD-2017-VIE/R2.b) or typed (a space for the slash,
+# the R left out, any case).
+REFERENCE_RE = re.compile(
+    r"^\s*(?P<code>[A-Za-z0-9][\w.-]*?)\s*[/ ]\s*R?\s*(?P<number>\d{1,6})(?:\.[a-z]{1,3})?\s*$", re.I
+)
+CONVENING_COLUMNS = ("convening__code", "convening__slug", "convening__title", "convening__start_date")
+
+
+@dataclass(frozen=True)
+class Reference:
+    code: str
+    number: int
+
+
+def parse_reference(text: str) -> Reference | None:
+    match = REFERENCE_RE.match(text or "")
+    if match is None:
+        return None
+    return Reference(code=match["code"], number=int(match["number"]))
+
+
+def _list_prefetches(queryset: QuerySet[Recommendation], *, responses: bool = True) -> QuerySet[Recommendation]:
+    rows = queryset.select_related("convening").prefetch_related(
+        Prefetch("sub_items", queryset=SubItem.objects.order_by("letter").only("recommendation_id", "letter", "text")),
+        Prefetch("themes", queryset=Theme.objects.order_by("name").only("slug", "name")),
+        Prefetch("addressees", queryset=Addressee.objects.order_by("name").only("slug", "name", "group")),
+    )
+    if not responses:  # the detail reads them through tracking.selectors, owners and all
+        return rows
+    return rows.prefetch_related(
+        Prefetch(
+            "responses",
+            queryset=AddresseeResponse.objects.select_related("addressee")
+            .order_by("addressee__name")
+            .only("recommendation_id", "status", "due_date", "addressee__slug", "addressee__name", "addressee__group"),
+        ),
+    )
+
+
+def recommendation_rows(*, filterset: RecommendationFilter) -> QuerySet[Recommendation]:
+    """The filtered rows of the list, in the order the filterset's ``sort`` asks, tie-broken to unique."""
+    rows = filterset.qs
+    sort = filterset.sort_order
+    if sort == Sort.MOST_ENDORSED:
+        rows = rows.annotate(
+            endorsement_count=Count("endorsements", filter=Endorsement.active_condition("endorsements"))
+        ).order_by("-endorsement_count", *NEWEST)
+    else:
+        rows = rows.annotate(endorsement_count=active_endorsement_count())
+        if sort == Sort.RELEVANCE and filterset.text and uses_full_text(rows):
+            rows = with_relevance(rows, filterset.text).order_by("-relevance", *NEWEST)
+        elif sort == Sort.REFERENCE:
+            rows = rows.order_by("convening__code", "number")
+        else:
+            rows = rows.order_by(*NEWEST)
+    columns = ("convening_id", "number", "headline", "body", "status", "updated_at", "superseded_by_id")
+    return _list_prefetches(rows).only(*columns, *CONVENING_COLUMNS)
+
+
+def recommendation_by_reference(*, user: Reader, reference: str) -> Recommendation:
+    """One recommendation by its citable reference; DoesNotExist for unknown and invisible alike."""
+    parsed = parse_reference(reference)
+    if parsed is None:
+        raise Recommendation.DoesNotExist
+    recommendation = (
+        _list_prefetches(Recommendation.objects.visible_to(user), responses=False)
+        .select_related("superseded_by__convening")
+        .annotate(endorsement_count=active_endorsement_count())
+        .get(convening__code__iexact=parsed.code, number=parsed.number)
+    )
+    later = recommendation.superseded_by
+    if later is not None and not Recommendation.objects.visible_to(user).filter(pk=later.pk).exists():
+        recommendation.superseded_by = None  # a draft's reference is not for this reader
+    tracking = recommendation_responses(user=user, recommendation=recommendation, today=portal_today())
+    summary = endorsement_summary(user=user, recommendation=recommendation)
+    recommendation.response_rows = tracking["responses"]  # type: ignore[attr-defined]  # shaped for the serializer
+    recommendation.timeline = tracking["timeline"]  # type: ignore[attr-defined]
+    recommendation.endorsers = summary.listed  # type: ignore[attr-defined]
+    recommendation.unnamed_count = summary.unnamed  # type: ignore[attr-defined]
+    return recommendation
+
+
+def convening_rows(*, user: Reader) -> QuerySet[Convening]:
+    """Newest first. The count is a subquery per row, computed for the rows of the page only
+    (the list page's GROUP BY would count every convening's recommendations first)."""
+    visible = (
+        Recommendation.objects.visible_to(user)
+        .filter(convening=OuterRef("pk"))
+        .order_by()
+        .values("convening")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Convening.objects.visible_to(user)
+        .listed()
+        .annotate(recommendation_count=Coalesce(Subquery(visible, output_field=IntegerField()), 0))
+        .order_by("-start_date", "code")
+    )
+
+
+def convening_by_key(*, user: Reader, key: str) -> Convening:
+    """A convening by its code (CSD-2017-VIE, any case) or slug, with its whole summary."""
+    slug = (
+        Convening.objects.visible_to(user)
+        .filter(Q(slug=key) | Q(code__iexact=key))
+        .values_list("slug", flat=True)
+        .first()
+    )
+    if slug is None:
+        raise Convening.DoesNotExist
+    convening = convening_detail(user=user, slug=slug)
+    orders = {session.pk: session.order for session in convening.sessions.all()}
+    for paragraph in convening.paragraphs.all():
+        order = orders.get(paragraph.session_id) if paragraph.session_id is not None else None
+        paragraph.session_order = order  # type: ignore[attr-defined]  # the session's number, for the JSON
+    steps = list(convening.next_steps.all())
+    owners = next_step_owners(user=user, steps=steps)
+    for step in steps:
+        step.named_owners = owners[step.pk]  # type: ignore[attr-defined]  # the one naming rule's answer
+    return convening
+
+
+def organization_rows(*, queryset: QuerySet[Organization]) -> QuerySet[Organization]:
+    return queryset.prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name"))).order_by("name", "pk")
+
+
+def organization_by_slug(*, user: Reader, slug: str) -> Organization:
+    return organization_rows(queryset=Organization.objects.visible_to(user)).get(slug=slug)
+
+
+def theme_rows(*, user: Reader) -> QuerySet[Theme]:
+    visible = Recommendation.objects.visible_to(user).values("pk")
+    return Theme.objects.annotate(
+        recommendation_count=Count("recommendations", filter=Q(recommendations__in=visible), distinct=True)
+    ).order_by("name")
+
+
+def addressee_rows(*, user: Reader) -> QuerySet[Addressee]:
+    visible = Recommendation.objects.visible_to(user).values("pk")
+    return Addressee.objects.annotate(
+        recommendation_count=Count("recommendations", filter=Q(recommendations__in=visible), distinct=True)
+    ).order_by("name")
+
+
+def letter_rows(*, user: Reader) -> QuerySet[Letter]:
+    """Letters with their signatories: only active, named signatures of verified organizations
+    (``Endorsement.visible_to``); the count covers every active signature, named or not."""
+    signatures = (
+        Endorsement.objects.visible_to(user)
+        .active()
+        .filter(letter__isnull=False)
+        .select_related("organization")
+        .order_by("organization__name", "pk")
+    )
+    recommendations = (
+        Recommendation.objects.visible_to(user).select_related("convening").order_by("convening__code", "number")
+    )
+    return (
+        Letter.objects.visible_to(user)
+        .select_related("addressee")
+        .annotate(signature_count=active_signature_count())
+        .prefetch_related(
+            Prefetch("endorsements", queryset=signatures, to_attr="signatories"),
+            Prefetch("recommendations", queryset=recommendations, to_attr="visible_recommendations"),
+        )
+        .order_by("-created_at", "slug")
+    )
+
+
+def endorsement_rows(*, user: Reader) -> QuerySet[Endorsement]:
+    """Who endorsed what, as ``Endorsement.visible_to`` lets this reader see it."""
+    return (
+        Endorsement.objects.visible_to(user)
+        .select_related("organization", "recommendation__convening", "letter")
+        # Newest first by id (ids follow creation): the primary key's index serves the order,
+        # where sorting 200,000 rows by created_at would not.
+        .order_by("-pk")
+    )
+
+
+def reader_kind(user: Any) -> str:
+    return "anonymous" if user is None or not user.is_authenticated else f"user-{user.pk}"
