@@ -11,15 +11,15 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, FloatField, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
 
 from events.models import Convening
 from events.selectors import next_step_owners
 from gsx_portal.clock import portal_today
 from organizations.models import Organization
 from recommendations.endorsement_selectors import active_signature_count, endorsement_summary
-from recommendations.filters import RecommendationFilter, Sort, uses_full_text, with_relevance
+from recommendations.filters import RecommendationFilter, Sort
 from recommendations.models import (
     Addressee,
     AddresseeResponse,
@@ -29,7 +29,7 @@ from recommendations.models import (
     SubItem,
     Theme,
 )
-from recommendations.selectors import active_endorsement_count, convening_detail
+from recommendations.selectors import active_endorsement_count, convening_detail, order_by_sort
 from tracking.selectors import recommendation_responses
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
     Reader = User | AnonymousUser | None
 
-NEWEST = ("-convening__start_date", "convening__code", "number")
 # A reference as printed (CSD-2017-VIE/R2, CSD-2017-VIE/R2.b) or typed (a space for the slash,
 # the R left out, any case).
 REFERENCE_RE = re.compile(
@@ -78,21 +77,19 @@ def _list_prefetches(queryset: QuerySet[Recommendation], *, responses: bool = Tr
 
 
 def recommendation_rows(*, filterset: RecommendationFilter) -> QuerySet[Recommendation]:
-    """The filtered rows of the list, in the order the filterset's ``sort`` asks, tie-broken to unique."""
-    rows = filterset.qs
+    """The filtered rows of the list, in the page's order for the filterset's ``sort``
+    (``recommendations.selectors.order_by_sort``, whose orderings end in unique columns, as the
+    keyset pagination needs)."""
     sort = filterset.sort_order
-    if sort == Sort.MOST_ENDORSED:
-        rows = rows.annotate(
-            endorsement_count=Count("endorsements", filter=Endorsement.active_condition("endorsements"))
-        ).order_by("-endorsement_count", *NEWEST)
-    else:
+    rows = filterset.qs
+    if sort != Sort.MOST_ENDORSED:  # that order counts with a join of its own
         rows = rows.annotate(endorsement_count=active_endorsement_count())
-        if sort == Sort.RELEVANCE and filterset.text and uses_full_text(rows):
-            rows = with_relevance(rows, filterset.text).order_by("-relevance", *NEWEST)
-        elif sort == Sort.REFERENCE:
-            rows = rows.order_by("convening__code", "number")
-        else:
-            rows = rows.order_by(*NEWEST)
+    rows = order_by_sort(rows, sort=sort, text=filterset.text)
+    ordering = [str(field) for field in rows.query.order_by]
+    if ordering[:1] == ["-relevance"]:
+        # ts_rank is a float4, which reaches Python rounded to its printed digits: a cursor could
+        # not name the last row's rank exactly. Its double-precision cast round-trips.
+        rows = rows.annotate(rank=Cast("relevance", FloatField())).order_by("-rank", *ordering[1:])
     columns = ("convening_id", "number", "headline", "body", "status", "updated_at", "superseded_by_id")
     return _list_prefetches(rows).only(*columns, *CONVENING_COLUMNS)
 

@@ -24,12 +24,14 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from events.filters import ConveningFilter
-from events.models import Convening
+from events.models import Convening, Participation
 from organizations.filters import OrganizationFilter
 from organizations.models import Organization
+from organizations.services import confidential_access_record
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Recommendation
 
+from . import schema as _schema  # noqa: F401  (registers the filters' schema extension)
 from . import selectors, serializers
 from .conditional import conditional
 from .pagination import KeysetPagination
@@ -192,7 +194,11 @@ class ConveningDetail(DetailView):
         return Convening.objects.none()
 
     def find(self, key: str) -> Convening:
-        return selectors.convening_by_key(user=self.request.user, key=key)
+        convening = selectors.convening_by_key(user=self.request.user, key=key)
+        if any(p.visibility == Participation.Visibility.CONFIDENTIAL for p in convening.participations.all()):
+            # Only staff are ever shown one (visible_to): they are logged, as on the convening page.
+            confidential_access_record(request=self.request, what=f"API convening: {convening}")
+        return convening
 
 
 @extend_schema_view(

@@ -39,17 +39,25 @@ def one(path: Path) -> dict[str, object]:
 
     data = path.read_bytes()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    def refuse() -> tuple[str, float]:
+        started = time.perf_counter()
+        try:
+            read_document(filename=path.name, data=data)
+            message = "(read: not refused)"
+        except DocumentError as exc:
+            message = exc.message
+        return message, time.perf_counter() - started
+
+    # The first refusal in a process also imports the reader (pdfminer, python-docx): timed
+    # apart, as a web process does it once; the second is what each further upload costs.
     tracemalloc.start()
-    started = time.perf_counter()
-    try:
-        read_document(filename=path.name, data=data)
-        message = "(read: not refused)"
-    except DocumentError as exc:
-        message = exc.message
-    seconds = time.perf_counter() - started
+    message, cold = refuse()
+    _message, seconds = refuse()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {
+        "cold_seconds": cold,
         "file": path.name,
         "size_mb": len(data) / 2**20,
         "message": message,
@@ -74,10 +82,11 @@ def main() -> int:
                 [sys.executable, __file__, "--one", str(path)], capture_output=True, text=True, check=True
             )
             row = json.loads(child.stdout.strip().splitlines()[-1])
-            ok = row["seconds"] < TIME_TARGET_S and row["rss_peak_mb"] < MEMORY_TARGET_MB
+            ok = row["cold_seconds"] < TIME_TARGET_S and row["rss_peak_mb"] < MEMORY_TARGET_MB
             failed |= not ok
             print(
-                f"{row['file']:10} {row['size_mb']:.2f} MB on disk: {row['seconds'] * 1000:.1f} ms, "
+                f"{row['file']:10} {row['size_mb']:.2f} MB on disk: {row['seconds'] * 1000:.1f} ms "
+                f"(first in the process, with imports: {row['cold_seconds'] * 1000:.0f} ms), "
                 f"tracemalloc peak {row['tracemalloc_peak_mb']:.1f} MB, "
                 f"process peak RSS {row['rss_peak_mb']:.0f} MB (before reading {row['rss_before_mb']:.0f} MB) "
                 f"{'OK' if ok else 'OVER TARGET'}\n    {row['message']}"

@@ -140,6 +140,21 @@ def organization_nameable(
     return organization.is_verified and (convening_id, organization.pk) not in hidden
 
 
+def names_confidential_participant(*, pairs: Iterable[tuple[int, int]]) -> bool:
+    """Does naming these (convening id, organization id) pairs name a confidential participation?
+    Only the secretariat is ever shown one; whoever shows them one writes the access log
+    (``organizations.services.confidential_access_record``). One query."""
+    pairs = set(pairs)
+    if not pairs:
+        return False
+    confidential = Participation.objects.filter(
+        convening_id__in={convening for convening, _org in pairs},
+        organization_id__in={org for _convening, org in pairs},
+        visibility=Participation.Visibility.CONFIDENTIAL,
+    ).values_list("convening_id", "organization_id")
+    return any(pair in pairs for pair in confidential)
+
+
 def next_step_owners(*, user: User | AnonymousUser | None, steps: Iterable[NextStep]) -> dict[int, list[Organization]]:
     """The owners of each next step that ``user`` may see named, by name; keyed by step id.
 

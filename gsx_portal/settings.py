@@ -183,10 +183,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 270
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 30}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A pool process is replaced after the task that takes it past the memory limit (KiB), or after
-# so many tasks. bench/bench_worker_memory.py, 500 brief renders in one process: 142 MiB after 10,
-# 146 MiB after 500 (1.03x), about 8 KiB a render. 300 MiB is twice that: only a document far
-# out of the ordinary (or a leak that comes back) reaches it; the task count is a backstop for
-# slow growth that would take some 18,000 renders to get there.
+# so many tasks. bench/bench_worker_memory.py, 500 brief renders in one process: 144 MiB warm,
+# 154 MiB after 10, 158 MiB after 500 (1.03x; flat from 50 to 250). 300 MiB is about twice that:
+# only a document far out of the ordinary (or a leak that comes back) reaches it; the task count
+# is a backstop for growth too slow for the memory limit to catch soon.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = int(os.environ.get("WORKER_MAX_MEMORY_MIB", "300")) * 1024
 CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("WORKER_MAX_TASKS", "5000"))
 CELERY_TASK_ACKS_LATE = True

@@ -315,7 +315,7 @@ def _brief_html(
             "ask": brief_fit.fit_one_line(item.ask, density.ask, ask_width) if item.ask else "",
             "status": rec.status,
             "status_label": rec.status_label,
-            "facts_rest": _facts(rec),
+            "facts_rest": item.facts[len(rec.status_label) :],  # as measured: status label, then the rest
         }
         for rec, item in zip(data.recommendations[:count], text.items[:count], strict=True)
     ]

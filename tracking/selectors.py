@@ -21,7 +21,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Convening, NextStep
-from events.selectors import hidden_participants, next_step_owners, organization_nameable
+from events.selectors import (
+    hidden_participants,
+    names_confidential_participant,
+    next_step_owners,
+    organization_nameable,
+)
 from gsx_portal.clock import portal_today
 from organizations.models import Membership, Organization, is_secretariat
 from recommendations.models import (
@@ -493,6 +498,8 @@ class OverdueRow:
     due_date: dt.date
     owners: list[str]
     next_step_id: int | None = None
+    # (convening id, organization id) of each owner named: for the confidential-access log.
+    named: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass
@@ -645,18 +652,21 @@ def _overdue_rows(
         assert step.due_date is not None
         owners = [o.name for o in step_owners[step.pk]]
         url = step.convening.get_absolute_url()
-        rows.append(OverdueRow("next_step", step.convening.code, url, step.text, step.due_date, owners, step.pk))
+        named = tuple((step.convening_id, o.pk) for o in step_owners[step.pk])
+        rows.append(OverdueRow("next_step", step.convening.code, url, step.text, step.due_date, owners, step.pk, named))
     for response in responses_list:
         assert response.due_date is not None
         rec = response.recommendation
         owner = response.owner
-        owners = (
-            [owner.name]
-            if owner and organization_nameable(owner, convening_id=rec.convening_id, hidden=hidden, user=user)
-            else []
+        nameable = owner is not None and organization_nameable(
+            owner, convening_id=rec.convening_id, hidden=hidden, user=user
         )
+        owners = [owner.name] if owner and nameable else []
+        named = ((rec.convening_id, owner.pk),) if owner and nameable else ()
         text = str(_("Response of %(addressee)s")) % {"addressee": response.addressee}
-        rows.append(OverdueRow("response", rec.reference, rec.get_absolute_url(), text, response.due_date, owners))
+        rows.append(
+            OverdueRow("response", rec.reference, rec.get_absolute_url(), text, response.due_date, owners, None, named)
+        )
     rows.sort(key=lambda row: row.due_date)
     return rows
 
@@ -666,6 +676,21 @@ class NextStepRow:
     step: NextStep
     owners: list[Organization]
     overdue: bool
+
+
+def dashboard_names_confidential(
+    *,
+    user: User | AnonymousUser | None,
+    overdue: Sequence[OverdueRow],
+    next_steps: Sequence[NextStepRow] = (),
+) -> bool:
+    """Does a dashboard (or its overdue export) name an organization beside a convening it took
+    part in confidentially? Staff who open one are logged. No query for anyone else."""
+    if not is_secretariat(user):
+        return False
+    pairs = {pair for row in overdue for pair in row.named}
+    pairs |= {(row.step.convening_id, owner.pk) for row in next_steps for owner in row.owners}
+    return names_confidential_participant(pairs=pairs)
 
 
 def convening_next_steps(

@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 from events.models import Convening, NextStep
 from gsx_portal.clock import portal_today
 from organizations.access import secretariat_required, signed_in
+from organizations.services import confidential_access_record
 from recommendations import services as recommendation_services
 from recommendations.models import Addressee, Recommendation, Status, StatusUpdate, Theme
 
@@ -247,6 +248,10 @@ class DashboardView(TemplateView):
             context["next_steps"] = selectors.convening_next_steps(
                 user=self.request.user, convening=scope.obj, today=portal_today()
             )
+        if selectors.dashboard_names_confidential(
+            user=self.request.user, overdue=data.overdue, next_steps=context.get("next_steps", [])
+        ):
+            confidential_access_record(request=self.request, what=f"{scope.kind} dashboard: {scope.obj or 'all'}")
         if scope.kind == "all":
             context["convenings"] = Convening.objects.visible_to(self.request.user).order_by("-start_date")
             context["themes"] = Theme.objects.order_by("name")
@@ -274,6 +279,10 @@ def dashboard_csv(request: HttpRequest, dataset: str, kind: str = "all", slug: s
         writer.writerow(["month", "active_endorsements"])
         writer.writerows(zip(data.months, data.endorsement_series, strict=True))
     else:
+        if selectors.dashboard_names_confidential(user=request.user, overdue=data.overdue):
+            confidential_access_record(
+                request=request, what=f"overdue.csv of the {kind} dashboard: {scope.obj or 'all'}"
+            )
         writer.writerow(["kind", "reference", "text", "due_date", "owners"])
         for row in data.overdue:
             writer.writerow(

@@ -226,3 +226,21 @@ def test_the_schema_is_openapi_3_1(client: Client) -> None:
 
     assert response.status_code == 200
     assert response.json()["openapi"] == "3.1.0"
+
+
+@pytest.mark.parametrize("sort", ["newest", "endorsed", "reference", "relevance"])
+def test_cursor_pagination_walks_every_row_once_in_each_order(client: Client, sort: str) -> None:
+    for index, convening in enumerate([ConveningFactory.create(), ConveningFactory.create()]):
+        for number in range(1, 5):
+            rec = RecommendationFactory.create(convening=convening, number=number, headline="Fund youth work")
+            for _ in range(number % 3 + index):
+                EndorsementFactory.create(recommendation=rec)
+
+    seen, url = [], f"/api/v1/recommendations/?page_size=3&sort={sort}&q=youth"
+    while url:
+        body = client.get(url).json()
+        seen += [r["reference"] for r in body["results"]]
+        url = body["next"]
+
+    assert sorted(seen) == sorted(set(seen))
+    assert len(seen) == 8
