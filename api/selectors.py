@@ -7,7 +7,6 @@ subqueries that PostgreSQL computes only for the rows of the page.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +17,7 @@ from events.models import Convening
 from events.selectors import next_step_owners
 from gsx_portal.clock import portal_today
 from organizations.models import Organization
+from recommendations import references
 from recommendations.endorsement_selectors import active_signature_count, endorsement_summary
 from recommendations.filters import RecommendationFilter, Sort
 from recommendations.models import (
@@ -37,25 +37,22 @@ if TYPE_CHECKING:
 
     Reader = User | AnonymousUser | None
 
-# A reference as printed (CSD-2017-VIE/R2, CSD-2017-VIE/R2.b) or typed (a space for the slash,
-# the R left out, any case).
-REFERENCE_RE = re.compile(
-    r"^\s*(?P<code>[A-Za-z0-9][\w.-]*?)\s*[/ ]\s*R?\s*(?P<number>\d{1,6})(?:\.[a-z]{1,3})?\s*$", re.I
-)
 CONVENING_COLUMNS = ("convening__code", "convening__slug", "convening__title", "convening__start_date")
 
 
 @dataclass(frozen=True)
-class Reference:
+class RecommendationReference:
     code: str
     number: int
 
 
-def parse_reference(text: str) -> Reference | None:
-    match = REFERENCE_RE.match(text or "")
-    if match is None:
+def parse_reference(text: str) -> RecommendationReference | None:
+    """A recommendation's reference (a sub-item's ``.b`` is accepted and ignored), read by the one
+    parser, ``recommendations.references``; None for a convening's code alone or no reference."""
+    parsed = references.parse_reference(text or "")
+    if parsed is None or parsed.number is None:
         return None
-    return Reference(code=match["code"], number=int(match["number"]))
+    return RecommendationReference(code=parsed.code, number=parsed.number)
 
 
 def _list_prefetches(queryset: QuerySet[Recommendation], *, responses: bool = True) -> QuerySet[Recommendation]:

@@ -31,8 +31,10 @@ def seeds_dir() -> Path:
     return (configured if configured.is_absolute() else REPO_ROOT / configured).resolve()
 
 
-def timed(data: bytes) -> tuple[float, float, float, str]:
-    """Milliseconds for the glyphs, the layout and the parse, and a line describing the result."""
+def timed(data: bytes) -> tuple[float, float, float, float, str]:
+    """Milliseconds for the glyphs, the layout and the parse, the CPU milliseconds of all three
+    (what the import costs on a machine that others share), and a line describing the result."""
+    cpu = time.process_time()
     start = time.perf_counter()
     pages = pdf_glyphs(data)
     glyphs = time.perf_counter()
@@ -40,13 +42,14 @@ def timed(data: bytes) -> tuple[float, float, float, str]:
     layout = time.perf_counter()
     result = parse_summary(text)
     parsed = time.perf_counter()
+    cpu_ms = (time.process_time() - cpu) * 1000
     subs = ", ".join(f"{r.number}:{len(r.sub_items)}" for r in result.recommendations if r.sub_items)
     shape = (
         f"{len(pages)} pages → {len(result.recommendations)} recommendations (sub-items {subs}), "
         f"{len(result.key_themes)} key themes, {len(result.paragraphs)} paragraphs in {len(result.sessions)} "
         f"sessions, {len(result.footnotes)} footnotes, {len(result.problems)} problems"
     )
-    return (glyphs - start) * 1000, (layout - glyphs) * 1000, (parsed - layout) * 1000, shape
+    return (glyphs - start) * 1000, (layout - glyphs) * 1000, (parsed - layout) * 1000, cpu_ms, shape
 
 
 def main() -> int:
@@ -63,15 +66,17 @@ def main() -> int:
         runs = [timed(data) for _ in range(args.runs)]
         totals = [sum(r[:3]) for r in runs]
         median = statistics.median(totals)
+        cpu = statistics.median(r[3] for r in runs)
         best = runs[totals.index(min(totals))]
         within = median <= TARGET_MS
         ok &= within or columns == 2  # the target is the one-column print's; two columns are shown
         print(
             f"Printed Vienna seed, {columns} column(s), {len(data) / 1024:.0f} KiB: {median:.0f} ms median of "
-            f"{args.runs} (best: glyphs {best[0]:.0f} + layout {best[1]:.0f} + parse {best[2]:.0f} ms)"
+            f"{args.runs}, CPU {cpu:.0f} ms (best: glyphs {best[0]:.0f} + layout {best[1]:.0f}"
+            f" + parse {best[2]:.0f} ms)"
             + (f" — target ≤ {TARGET_MS:g} ms: {'ok' if within else 'OVER'}" if columns == 1 else "")
         )
-        print(f"  {runs[0][3]}")
+        print(f"  {runs[0][4]}")
     return 0 if ok else 1
 
 

@@ -97,6 +97,8 @@ class ImportConfirmForm(forms.ModelForm[Convening]):
     """Step 2: the metadata as recognised, corrected by staff, and the text carried over from step 1."""
 
     text = forms.CharField(widget=forms.HiddenInput, strip=False)
+    # The Word file had tracked changes or comments: the text is the one with all changes accepted.
+    accepted_changes_only = forms.BooleanField(required=False, widget=forms.HiddenInput)
     into = DraftChoiceField(
         label=_("Import into"),
         queryset=Convening.objects.none(),

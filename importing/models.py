@@ -45,6 +45,8 @@ class DocumentRead(models.Model):
     into = models.ForeignKey("events.Convening", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     text = models.TextField(blank=True)
+    # A Word file with tracked changes or comments: ``text`` has every change accepted.
+    accepted_changes_only = models.BooleanField(default=False)
     error = models.TextField(blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

@@ -11,7 +11,7 @@ import re
 import time
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
@@ -20,15 +20,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from .parser import normalize_text
+from .word_layout import NotesUnreadable, WordText, word_text
 
 __all__ = [
     "MAX_UPLOAD_BYTES",
     "SUPPORTED_EXTENSIONS",
     "UPLOAD_LIMIT_MB",
     "DocumentError",
+    "Reading",
     "check_document",
     "check_size",
     "read_document",
+    "read_upload",
     "text_from_paste",
 ]
 
@@ -73,22 +76,38 @@ def check_document(*, filename: str, data: bytes) -> str:
     return ext
 
 
+@dataclass(frozen=True)
+class Reading:
+    """A document's text, and whether it is the text with every tracked change accepted (a Word
+    file with tracked changes or comments, which the text leaves out): the preview says so."""
+
+    text: str
+    accepted_changes_only: bool = False
+
+
 def read_document(*, filename: str, data: bytes, time_limit: float | None = None) -> str:
     """The text of an uploaded document, ready for ``parse_summary``. With ``time_limit``
     (seconds) a Word or PDF file still being read after that long is given up: the check is
     cooperative (between paragraphs and pages), so it also holds where no worker enforces one."""
+    return read_upload(filename=filename, data=data, time_limit=time_limit).text
+
+
+def read_upload(*, filename: str, data: bytes, time_limit: float | None = None) -> Reading:
+    """``read_document``, with what the preview tells about the reading."""
     ext = check_document(filename=filename, data=data)
     deadline = _Deadline(time_limit)
+    accepted_only = False
     if ext == ".pdf":
         text = _read_pdf(data, deadline)
     elif ext == ".docx":
-        text = _read_docx(data, deadline)
+        word = _read_docx(data, deadline)
+        text, accepted_only = word.text, word.accepted_changes_only
     else:
         text = _decode_text(data)
     text = normalize_text(text)
     if not text.strip():
         raise DocumentError(_("The document contains no text."))
-    return text
+    return Reading(text, accepted_only)
 
 
 class _Deadline:
@@ -267,7 +286,7 @@ def _check_paragraph_count(document: Any) -> None:
         )
 
 
-def _read_docx(data: bytes, deadline: _Deadline | None = None) -> str:
+def _read_docx(data: bytes, deadline: _Deadline | None = None) -> WordText:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
@@ -278,250 +297,20 @@ def _read_docx(data: bytes, deadline: _Deadline | None = None) -> str:
     except Exception as exc:  # lxml and zip errors of every kind mean the same to the person
         raise DocumentError(_(_DAMAGED_DOCX)) from exc
     _check_paragraph_count(document)
-    return _DocxText(document, deadline or _Deadline(None)).text()
-
-
-class _DocxText:
-    """Word → Markdown-ish text: bold runs as **bold**, headings as #, list numbering kept."""
-
-    def __init__(self, document: Any, deadline: _Deadline) -> None:
-        self.document = document
-        self.deadline = deadline
-        # python-docx resolves ``paragraph.style`` through the styles part on every access;
-        # each style is looked up once here, by its id.
-        self.styles: dict[str | None, Any] = {}
-        self.counters: dict[tuple[str, int], int] = {}
-        self.levels = self._numbering_levels()
-        self.footnote_numbers: dict[str, int] = {}
-
-    def text(self) -> str:
-        from docx.table import Table
-        from docx.text.paragraph import Paragraph
-
-        lines: list[str] = []
-        for k, block in enumerate(self.document.iter_inner_content()):
-            if k % 200 == 0:
-                self.deadline.check()
-            if isinstance(block, Paragraph):
-                lines.append(self._paragraph(block))
-            elif isinstance(block, Table):
-                lines.extend(self._table(block))
-                lines.append("")
-        notes = self._footnotes()
-        if notes:
-            lines.append("")
-            lines.extend(notes)
-        return "\n".join(lines)
-
-    def _table(self, table: Any) -> Iterator[str]:
-        for row in table.rows:
-            cells: list[str] = []
-            for cell in row.cells:
-                text = " ".join(self._paragraph(p) for p in cell.paragraphs).strip()
-                if text and (not cells or cells[-1] != text):  # merged cells repeat their text
-                    cells.append(text)
-            if cells:
-                yield " | ".join(cells)
-
-    def _paragraph(self, paragraph: Any) -> str:
-        from docx.text.hyperlink import Hyperlink
-
-        pieces: list[tuple[str, bool]] = []
-        for item in paragraph.iter_inner_content():
-            runs = item.runs if isinstance(item, Hyperlink) else [item]
-            for run in runs:
-                refs = run._r.findall(f"{_W}footnoteReference")
-                text = run.text
-                if refs:
-                    text += "".join(f"[^{self._footnote_number(r.get(f'{_W}id', ''))}]" for r in refs)
-                if text:
-                    pieces.append((text, self._bold(run)))
-        body = _bold_markup(pieces)
-        style_obj = self._style(paragraph)
-        style = (style_obj.name if style_obj is not None else "") or ""
-        level = re.match(r"Heading (\d)", style)
-        if level and body.strip():
-            return f"{'#' * int(level.group(1))} {body.strip().strip('*').strip()}"
-        if style == "Title" and body.strip():
-            return f"# {body.strip().strip('*').strip()}"
-        prefix = self._list_prefix(paragraph, style_obj, style)
-        return f"{prefix}{body}" if prefix and body.strip() else body
-
-    def _style(self, paragraph: Any) -> Any:
-        style_id = paragraph._p.style  # the pStyle id, read from the element without a lookup
-        if style_id not in self.styles:
-            self.styles[style_id] = paragraph.style
-        return self.styles[style_id]
-
-    @staticmethod
-    def _bold(run: Any) -> bool:
-        if run.bold is not None:
-            return bool(run.bold)
-        style = run.style
-        return bool(style is not None and style.font is not None and style.font.bold)
-
-    # ---- list numbering: Word stores the formats; the numbers are counted here -------------
-
-    def _numbering_levels(self) -> dict[str, dict[int, tuple[str, str, int]]]:
-        """numId → ilvl → (format, level text, start)."""
-        try:
-            numbering = self.document.part.numbering_part.element
-        except (NotImplementedError, KeyError, AttributeError):
-            return {}
-        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
-        for node in numbering.findall(f"{_W}abstractNum"):
-            levels: dict[int, tuple[str, str, int]] = {}
-            for lvl in node.findall(f"{_W}lvl"):
-                fmt = lvl.find(f"{_W}numFmt")
-                txt = lvl.find(f"{_W}lvlText")
-                start = lvl.find(f"{_W}start")
-                levels[int(lvl.get(f"{_W}ilvl", "0"))] = (
-                    fmt.get(f"{_W}val", "decimal") if fmt is not None else "decimal",
-                    txt.get(f"{_W}val", "") if txt is not None else "",
-                    int(start.get(f"{_W}val", "1")) if start is not None else 1,
-                )
-            abstract[node.get(f"{_W}abstractNumId", "")] = levels
-        out: dict[str, dict[int, tuple[str, str, int]]] = {}
-        for num in numbering.findall(f"{_W}num"):
-            ref = num.find(f"{_W}abstractNumId")
-            if ref is not None:
-                out[num.get(f"{_W}numId", "")] = abstract.get(ref.get(f"{_W}val", ""), {})
-        return out
-
-    def _num_pr(self, paragraph: Any, style_obj: Any) -> tuple[str, int] | None:
-        for element in (paragraph._p, style_obj.element if style_obj is not None else None):
-            if element is None:
-                continue
-            ppr = element.find(f"{_W}pPr")
-            num_pr = ppr.find(f"{_W}numPr") if ppr is not None else None
-            if num_pr is None:
-                continue
-            num_id = num_pr.find(f"{_W}numId")
-            ilvl = num_pr.find(f"{_W}ilvl")
-            value = num_id.get(f"{_W}val", "0") if num_id is not None else "0"
-            if value == "0":
-                return None
-            return value, int(ilvl.get(f"{_W}val", "0")) if ilvl is not None else 0
-        return None
-
-    def _list_prefix(self, paragraph: Any, style_obj: Any, style: str) -> str:
-        found = self._num_pr(paragraph, style_obj)
-        if found is None:
-            return "- " if style.startswith("List Bullet") else ""
-        num_id, ilvl = found
-        levels = self.levels.get(num_id, {})
-        fmt, pattern, start = levels.get(ilvl, ("bullet", "", 1))
-        if fmt in ("bullet", "none") or not pattern:
-            return "  " * ilvl + "- "
-        key = (num_id, ilvl)
-        self.counters[key] = self.counters.get(key, start - 1) + 1
-        for deeper in [k for k in self.counters if k[0] == num_id and k[1] > ilvl]:
-            del self.counters[deeper]
-
-        def level_text(m: re.Match[str]) -> str:
-            lvl = int(m.group(1)) - 1
-            lfmt, _, lstart = levels.get(lvl, ("decimal", "", 1))
-            return _format_number(self.counters.get((num_id, lvl), lstart), lfmt)
-
-        return "  " * ilvl + re.sub(r"%(\d)", level_text, pattern) + " "
-
-    # ---- footnotes -------------------------------------------------------------------------
-
-    def _footnote_number(self, note_id: str) -> int:
-        if note_id not in self.footnote_numbers:
-            self.footnote_numbers[note_id] = len(self.footnote_numbers) + 1
-        return self.footnote_numbers[note_id]
-
-    def _footnotes(self) -> list[str]:
-        if not self.footnote_numbers:
-            return []
-        from lxml import etree
-
-        part = None
-        for rel in self.document.part.rels.values():
-            if rel.reltype.endswith("/footnotes") and not rel.is_external:
-                part = rel.target_part
-                break
-        if part is None:
-            return []
-        # Never resolve entities nor fetch a DTD (XXE, billion laughs). Word never writes a
-        # DOCTYPE, so one is refused with a message rather than read half or dropped.
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-        try:
-            root = etree.fromstring(part.blob, parser)
-        except etree.XMLSyntaxError as exc:
-            raise DocumentError(
-                _("This Word file's footnotes could not be read: the file may be damaged. Paste the text instead.")
-            ) from exc
-        if root.getroottree().docinfo.doctype:
+    try:
+        # Tracked changes accepted, comments ignored, numbering, notes, bold and italic kept.
+        return word_text(document, on_block=(deadline or _Deadline(None)).check)
+    except NotesUnreadable as exc:
+        if exc.doctype:
             raise DocumentError(
                 _(
                     "This Word file's footnotes contain a document type declaration (DOCTYPE), which Word "
                     "never writes, so they were not read. Save the file again from Word, or paste the text."
                 )
-            )
-        texts: dict[str, str] = {}
-        for note in root.findall(f"{_W}footnote"):
-            paragraphs = ["".join(t.text or "" for t in p.iter(f"{_W}t")) for p in note.findall(f"{_W}p")]
-            texts[note.get(f"{_W}id", "")] = " ".join(p.strip() for p in paragraphs if p.strip())
-        return [
-            f"[^{number}]: {texts.get(note_id, '')}".rstrip()
-            for note_id, number in sorted(self.footnote_numbers.items(), key=lambda item: item[1])
-        ]
-
-
-def _bold_markup(pieces: list[tuple[str, bool]]) -> str:
-    merged: list[list[Any]] = []
-    for text, bold in pieces:
-        if merged and merged[-1][1] == bold:
-            merged[-1][0] += text
-        else:
-            merged.append([text, bold])
-    out: list[str] = []
-    for text, bold in merged:
-        if bold and text.strip():
-            lead = text[: len(text) - len(text.lstrip())]
-            trail = text[len(text.rstrip()) :]
-            out.append(f"{lead}**{text.strip()}**{trail}")
-        else:
-            out.append(text)
-    return "".join(out)
-
-
-def _format_number(n: int, fmt: str) -> str:
-    if fmt in ("lowerLetter", "upperLetter"):
-        letters = ""
-        while n > 0:
-            n, r = divmod(n - 1, 26)
-            letters = chr(ord("a") + r) + letters
-        return letters.upper() if fmt == "upperLetter" else letters
-    if fmt in ("lowerRoman", "upperRoman"):
-        roman = _to_roman(n)
-        return roman.lower() if fmt == "lowerRoman" else roman
-    return str(n)
-
-
-def _to_roman(n: int) -> str:
-    out = ""
-    for value, numeral in (
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ):
-        while n >= value:
-            out += numeral
-            n -= value
-    return out
+            ) from exc
+        raise DocumentError(
+            _("This Word file's footnotes could not be read: the file may be damaged. Paste the text instead.")
+        ) from exc
 
 
 # ---------------------------------------------------------------------------------------------

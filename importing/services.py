@@ -31,7 +31,7 @@ from recommendations.models import Recommendation, SubItem
 
 from .models import DocumentRead
 from .parser import ParseResult, Problem
-from .readers import DocumentError, read_document
+from .readers import DocumentError, read_upload
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -109,7 +109,7 @@ def document_read_run(*, read_id: str) -> dict[str, Any]:
         read.save(update_fields=["started_at", "attempts"])
     data = bytes(read.data)
     try:
-        text = read_document(filename=read.filename, data=data, time_limit=settings.IMPORT_READ_SECONDS)
+        reading = read_upload(filename=read.filename, data=data, time_limit=settings.IMPORT_READ_SECONDS)
     except DocumentError as exc:
         return document_read_fail(read_id=read_id, message=exc.message)
     except Exception:  # a reader bug must end as a message the person can act on, not a pending page
@@ -118,7 +118,12 @@ def document_read_run(*, read_id: str) -> dict[str, Any]:
             read_id=read_id, message=_("This file could not be read because of an error on our side. Try again.")
         )
     DocumentRead.objects.filter(pk=read_id, state=DocumentRead.State.PENDING).update(
-        state=DocumentRead.State.READY, text=text, data=b"", error="", finished_at=timezone.now()
+        state=DocumentRead.State.READY,
+        text=reading.text,
+        accepted_changes_only=reading.accepted_changes_only,
+        data=b"",
+        error="",
+        finished_at=timezone.now(),
     )
     return {"read_id": read_id, "state": DocumentRead.State.READY}
 

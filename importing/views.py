@@ -86,7 +86,7 @@ def import_read(request: HttpRequest, read: UUID) -> HttpResponse:
             response["HX-Redirect"] = request.get_full_path()  # the whole page, as the preview
             return response
         into = row.into if row.into is not None and row.into.status == Convening.Status.DRAFT else None
-        return _preview(request, text=row.text, into=into)
+        return _preview(request, text=row.text, into=into, accepted_changes_only=row.accepted_changes_only)
     context = {
         "read": row,
         "lost": row.is_lost,
@@ -145,6 +145,7 @@ def _preview(
     into: Convening | None,
     form: ImportConfirmForm | None = None,
     error: str = "",
+    accepted_changes_only: bool = False,
 ) -> HttpResponse:
     result = parse_summary(text)
     sha256 = source_sha256(text)
@@ -153,7 +154,10 @@ def _preview(
         guessed = ImportMetadata.from_result(result)
         target = import_target(sha256=sha256, metadata=guessed, into=into)
         into, previous = target.into, target.previous
-        form = ImportConfirmForm(initial=_initial(result=result, text=text, into=into, guessed=guessed))
+        initial = _initial(result=result, text=text, into=into, guessed=guessed)
+        form = ImportConfirmForm(initial={**initial, "accepted_changes_only": accepted_changes_only})
+    elif form.is_bound:
+        accepted_changes_only = bool(form.cleaned_data.get("accepted_changes_only"))
     # A refused import says why; the diff would only repeat the refusal.
     diff_into = into if not error else None
     metadata = form.metadata(sha256=sha256) if diff_into and form.is_bound and form.is_valid() else None
@@ -168,6 +172,7 @@ def _preview(
         "diff": preview.diff,
         "error": error or preview.error,
         "lines": text.count("\n") + 1,
+        "accepted_changes_only": accepted_changes_only,
     }
     return render(request, "importing/preview.html", context)
 

@@ -7,22 +7,21 @@ nothing. Filters only ever narrow a queryset that ``visible_to`` has already res
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
 import django_filters
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connections
-from django.db.models import Q, QuerySet, TextChoices
+from django.db.models import QuerySet, TextChoices
+from django.db.models.functions import Lower, Trim
 from django.utils.translation import gettext_lazy as _
 
-from gsx_portal.filtering import LenientFilterSet, YearFilter
+from gsx_portal import regions
+from gsx_portal.filtering import LenientFilterSet, MultipleValueFilter, YearFilter
 
-from .models import Endorsement, Recommendation, Status, SubItem
+from .models import Endorsement, Recommendation, Status
+from .references import looks_like_code, parse_reference
+from .search import text_search
 
-# Must match the GIN indexes of migration 0002 (a test runs EXPLAIN to prove they are used).
-SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
 TEXT_IDS_LIMIT = 2000
 
@@ -34,75 +33,57 @@ class Sort(TextChoices):
     REFERENCE = "reference", _("Reference")
 
 
-def recommendation_search_vector() -> SearchVector:
-    return SearchVector("headline", "body", config=SEARCH_CONFIG)
+def country_key() -> Lower:
+    """The convening's country as ``regions.country_key`` compares it (trimmed, lower case)."""
+    return Lower(Trim("convening__country"))
 
 
-def subitem_search_vector() -> SearchVector:
-    return SearchVector("text", config=SEARCH_CONFIG)
-
-
-def uses_full_text(queryset: QuerySet[Any]) -> bool:
-    return connections[queryset.db].vendor == "postgresql"
-
-
-def search_query(text: str) -> SearchQuery:
-    # websearch syntax never raises on user input: quotes, "or", "-word" and stray colons are fine.
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-
-
-def text_search(queryset: QuerySet[Recommendation], text: str) -> QuerySet[Recommendation]:
-    """Recommendations whose headline, body or a sub-item match ``text``.
-
-    PostgreSQL: websearch syntax over the two GIN indexes; each side is an indexed subquery, so
-    the outer query only checks membership. Elsewhere every word must appear somewhere.
-    """
-    text = text.strip()
-    if not text:
-        return queryset
-    if uses_full_text(queryset):
-        query = search_query(text)
-        by_text = (
-            Recommendation.objects.annotate(search=recommendation_search_vector()).filter(search=query).values("pk")
-        )
-        by_sub_item = (
-            SubItem.objects.annotate(search=subitem_search_vector()).filter(search=query).values("recommendation_id")
-        )
-        return queryset.filter(Q(pk__in=by_text) | Q(pk__in=by_sub_item))
-    for word in plain_words(text):
-        queryset = queryset.filter(
-            Q(headline__icontains=word)
-            | Q(body__icontains=word)
-            | Q(pk__in=SubItem.objects.filter(text__icontains=word).values("recommendation_id"))
-        )
-    return queryset
-
-
-def plain_words(text: str) -> list[str]:
-    """The words of a query for the fallback search; operators and quotes are dropped."""
-    words = [word.strip("\"'\\:;,.()[]{}<>") for word in re.split(r"\s+", text)]
-    return [word for word in words if word and word.lower() != "or" and not word.startswith("-")][:10]
-
-
-def with_relevance(queryset: QuerySet[Recommendation], text: str) -> QuerySet[Recommendation]:
-    return queryset.annotate(relevance=SearchRank(recommendation_search_vector(), search_query(text)))
+def cited_recommendations(*, user: Any, text: str) -> list[int] | None:
+    """The ids of the visible recommendation a pasted reference names, or None when ``text`` is
+    not such a reference (or names nothing ``user`` may see: then it is searched as text)."""
+    reference = parse_reference(text)
+    if reference is None or reference.number is None or not looks_like_code(reference.code):
+        return None
+    found = Recommendation.objects.visible_to(user).filter(
+        convening__code__iexact=reference.code, number=reference.number
+    )
+    if reference.letter:
+        found = found.filter(sub_items__letter__iexact=reference.letter)
+    ids = list(found.values_list("pk", flat=True)[:1])
+    return ids or None
 
 
 class RecommendationFilter(LenientFilterSet):
+    """Several values of one facet match any of them (``?theme=a&theme=b``); facets combine."""
+
     q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=MAX_QUERY_LENGTH)
-    theme = django_filters.CharFilter(label=_("Theme"), field_name="themes__slug")
-    addressee = django_filters.CharFilter(label=_("Addressed to"), field_name="addressees__slug")
-    convening = django_filters.CharFilter(label=_("Convening"), field_name="convening__slug")
+    theme = MultipleValueFilter(label=_("Theme"), method="filter_themes")
+    addressee = MultipleValueFilter(label=_("Addressed to"), method="filter_addressees")
+    convening = MultipleValueFilter(label=_("Convening"), field_name="convening__slug")
     year = YearFilter(
         label=_("Year"), field_name="convening__start_date", lookup_expr="year", min_value=1900, max_value=2200
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
-    country = django_filters.CharFilter(label=_("Country"), field_name="convening__country", lookup_expr="iexact")
+    year_from = YearFilter(
+        label=_("From year"),
+        field_name="convening__start_date",
+        lookup_expr="year__gte",
+        min_value=1900,
+        max_value=2200,
+    )
+    year_to = YearFilter(
+        label=_("To year"), field_name="convening__start_date", lookup_expr="year__lte", min_value=1900, max_value=2200
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Status.choices, method="filter_statuses", distinct=False
+    )
+    region = MultipleValueFilter(label=_("Region"), method="filter_regions")
+    country = MultipleValueFilter(label=_("Country"), method="filter_countries")
     endorsed_by = django_filters.CharFilter(label=_("Endorsed by"), method="filter_endorsed_by")
     sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=Sort.choices, method="filter_nothing")
 
-    # Filters that narrow by a property of the convening; their facets are counted together.
-    CONVENING_FACETS = ("convening", "year", "country", "status")
+    # Filters that narrow by a property of the convening or the row itself; their facets are
+    # counted together from one GROUP BY (selectors.recommendation_facets).
+    CONVENING_FACETS = ("convening", "year", "year_from", "year_to", "region", "country", "status")
 
     class Meta:
         model = Recommendation
@@ -114,16 +95,54 @@ class RecommendationFilter(LenientFilterSet):
 
     def filter_text(self, queryset: QuerySet[Recommendation], name: str, value: str) -> QuerySet[Recommendation]:
         # The list page narrows by the text six times (rows, count and four facets): the matches
-        # are looked up in the GIN index once and reused as a list of ids, unless there are so
-        # many that the subquery is the cheaper form.
+        # are looked up once and reused as a list of ids, unless there are so many that the
+        # subquery is the cheaper form. A pasted reference that the reader may see is that one
+        # recommendation; any other (a draft's, a mistyped one) is searched as text, alike.
         if not hasattr(self, "_text_matches"):
-            matches = list(
-                text_search(Recommendation.objects.order_by(), value).values_list("pk", flat=True)[: TEXT_IDS_LIMIT + 1]
-            )
-            self._text_matches = matches if len(matches) <= TEXT_IDS_LIMIT else None
+            cited = cited_recommendations(user=self.user, text=value)
+            if cited is not None:
+                self._text_matches: list[int] | None = cited
+            else:
+                matches = list(
+                    text_search(Recommendation.objects.order_by(), value).values_list("pk", flat=True)[
+                        : TEXT_IDS_LIMIT + 1
+                    ]
+                )
+                self._text_matches = matches if len(matches) <= TEXT_IDS_LIMIT else None
         if self._text_matches is None:
             return text_search(queryset, value)
         return queryset.filter(pk__in=self._text_matches)
+
+    def filter_themes(
+        self, queryset: QuerySet[Recommendation], name: str, value: list[str]
+    ) -> QuerySet[Recommendation]:
+        # A subquery, not a join: a recommendation on two chosen themes is listed once.
+        through = Recommendation.themes.through.objects.filter(theme__slug__in=value)
+        return queryset.filter(pk__in=through.values("recommendation_id"))
+
+    def filter_addressees(
+        self, queryset: QuerySet[Recommendation], name: str, value: list[str]
+    ) -> QuerySet[Recommendation]:
+        through = Recommendation.addressees.through.objects.filter(addressee__slug__in=value)
+        return queryset.filter(pk__in=through.values("recommendation_id"))
+
+    def filter_statuses(
+        self, queryset: QuerySet[Recommendation], name: str, value: list[str]
+    ) -> QuerySet[Recommendation]:
+        return queryset.filter(status__in=value) if value else queryset
+
+    def filter_countries(
+        self, queryset: QuerySet[Recommendation], name: str, value: list[str]
+    ) -> QuerySet[Recommendation]:
+        keys = [regions.country_key(one) for one in value]
+        return queryset.alias(country_key=country_key()).filter(country_key__in=keys)
+
+    def filter_regions(
+        self, queryset: QuerySet[Recommendation], name: str, value: list[str]
+    ) -> QuerySet[Recommendation]:
+        # Regions are derived from the convening's country (gsx_portal.regions, after UN M49).
+        keys = regions.country_keys(value)
+        return queryset.alias(region_country_key=country_key()).filter(region_country_key__in=keys)
 
     def filter_endorsed_by(self, queryset: QuerySet[Recommendation], name: str, value: str) -> QuerySet[Recommendation]:
         # Through visible_to: an organization that only endorsed without being named matches

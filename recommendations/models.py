@@ -18,6 +18,8 @@ from gsx_portal.clock import portal_today
 from gsx_portal.storage import private_storage
 from organizations.models import Organization, is_secretariat
 
+from .references import format_reference
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
@@ -132,8 +134,8 @@ class Recommendation(models.Model):
 
     @property
     def reference(self) -> str:
-        """The stable, citable reference, e.g. CSD-2017-VIE/R2."""
-        return f"{self.convening.code}/R{self.number}"
+        """The stable, citable reference, e.g. CSD-2017-VIE/R2 (``/r/<reference>`` resolves it)."""
+        return format_reference(self.convening.code, self.number)
 
     @property
     def anchor(self) -> str:
@@ -175,7 +177,7 @@ class SubItem(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"{self.recommendation.reference}.{self.letter}"
+        return format_reference(self.recommendation.convening.code, self.recommendation.number, self.letter)
 
     @property
     def anchor(self) -> str:

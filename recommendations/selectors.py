@@ -8,23 +8,29 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from events.models import Convening, NextStep, Paragraph, Participation, Session
+from gsx_portal import regions
 from gsx_portal.filtering import FacetCounts, FacetOption, facet_count, facet_options
 from organizations.models import Organization
 
-from .filters import RecommendationFilter, Sort, uses_full_text, with_relevance
+from .filters import RecommendationFilter, Sort
 from .models import Addressee, Endorsement, Recommendation, Status, SubItem, Theme
+from .references import Reference
+from .search import with_relevance
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 ENDORSER_FACET_SIZE = 15
+# A facet is counted without its own filter; the year facet without any of the year filters.
+FACET_SKIPS = {"year": {"year", "year_from", "year_to"}}
 # Up to this many matching recommendations, their ids are fetched once and reused: PostgreSQL then
 # reads endorsements through their recommendation index instead of scanning them all.
 ID_LIST_LIMIT = 2000
@@ -50,8 +56,9 @@ def by_endorsements(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendati
 
 def order_by_sort(queryset: QuerySet[Recommendation], *, sort: str, text: str = "") -> QuerySet[Recommendation]:
     newest = ("-convening__start_date", "convening__code", "number")
-    if sort == Sort.RELEVANCE and text and uses_full_text(queryset):
-        return with_relevance(queryset, text).order_by("-relevance", *newest)
+    ranked = with_relevance(queryset, text) if sort == Sort.RELEVANCE and text else None
+    if ranked is not None:  # PostgreSQL's ts_rank; the embedded default lists the newest first
+        return ranked.order_by("-relevance", *newest)
     if sort == Sort.MOST_ENDORSED:
         return by_endorsements(queryset)
     if sort == Sort.REFERENCE:
@@ -94,6 +101,7 @@ class Facets:
     year: list[FacetOption] = field(default_factory=list)
     status: list[FacetOption] = field(default_factory=list)
     country: list[FacetOption] = field(default_factory=list)
+    region: list[FacetOption] = field(default_factory=list)
     endorsed_by: list[FacetOption] = field(default_factory=list)
 
     def label(self, name: str, value: Any) -> str:
@@ -115,8 +123,8 @@ def recommendation_facets(*, filterset: RecommendationFilter, user: User | Anony
     chosen = filterset.values
     facets = Facets()
 
-    # One GROUP BY (convening, status) answers the convening, year, country and status facets:
-    # for each, the rows are summed in Python with the other three filters applied.
+    # One GROUP BY (convening, status) answers the convening, year, region, country and status
+    # facets: for each, the rows are summed in Python with the other filters of the group applied.
     convening_rows = list(
         filterset.apply(base, exclude=RecommendationFilter.CONVENING_FACETS)
         .order_by()
@@ -130,29 +138,51 @@ def recommendation_facets(*, filterset: RecommendationFilter, user: User | Anony
         )
         .annotate(n=Count("pk"))
     )
+    chosen_countries = {regions.country_key(one) for one in chosen.get("country", [])}
+
+    def passes(row: dict[str, Any], name: str) -> bool:
+        value = chosen[name]
+        year = row["convening__start_date"].year
+        country = row["convening__country"] or ""
+        if name == "convening":
+            return row["convening__slug"] in value
+        if name == "year":
+            return bool(year == value)
+        if name == "year_from":
+            return bool(year >= value)
+        if name == "year_to":
+            return bool(year <= value)
+        if name == "country":
+            return regions.country_key(country) in chosen_countries
+        if name == "region":
+            return bool({region.slug for region in regions.regions_of(country)} & set(value))
+        return row["status"] in value  # status
 
     def keep(row: dict[str, Any], facet: str) -> bool:
-        tests = {
-            "convening": lambda: row["convening__slug"] == chosen["convening"],
-            "year": lambda: row["convening__start_date"].year == chosen["year"],
-            "country": lambda: (row["convening__country"] or "").lower() == str(chosen["country"]).lower(),
-            "status": lambda: row["status"] == chosen["status"],
-        }
-        return all(tests[name]() for name in RecommendationFilter.CONVENING_FACETS if name != facet and name in chosen)
+        skipped = FACET_SKIPS.get(facet, {facet})
+        return all(
+            passes(row, name)
+            for name in RecommendationFilter.CONVENING_FACETS
+            if name not in skipped and name in chosen
+        )
 
     per_facet: dict[str, FacetCounts] = defaultdict(dict)
     dates: dict[str, Any] = {}
     for row in convening_rows:
-        keys = {
-            "convening": (row["convening__slug"], f"{row['convening__code']} · {row['convening__title']}"),
-            "year": (str(row["convening__start_date"].year), str(row["convening__start_date"].year)),
-            "country": (row["convening__country"], row["convening__country"]),
-            "status": (row["status"], str(Status(row["status"]).label)),
+        country = row["convening__country"] or ""
+        keys: dict[str, list[tuple[str, str]]] = {
+            "convening": [(row["convening__slug"], f"{row['convening__code']} · {row['convening__title']}")],
+            "year": [(str(row["convening__start_date"].year), str(row["convening__start_date"].year))],
+            "country": [(country, country)],
+            "region": [(region.slug, region.name) for region in regions.regions_of(country)],
+            "status": [(row["status"], str(Status(row["status"]).label))],
         }
         dates[row["convening__slug"]] = row["convening__start_date"]
-        for facet, (value, label) in keys.items():
-            if value and keep(row, facet):
-                facet_count(per_facet[facet], value, label, row["n"])
+        for facet, pairs in keys.items():
+            if keep(row, facet):
+                for value, label in pairs:
+                    if value:
+                        facet_count(per_facet[facet], value, label, row["n"])
 
     status_order = {value: index for index, value in enumerate(Status.values)}
     facets.convening = facet_options(
@@ -162,6 +192,7 @@ def recommendation_facets(*, filterset: RecommendationFilter, user: User | Anony
     )
     facets.year = facet_options(per_facet["year"], selected=chosen.get("year"), key=lambda o: o.value, reverse=True)
     facets.country = facet_options(per_facet["country"], selected=chosen.get("country"))
+    facets.region = region_options(per_facet["region"], selected=chosen.get("region", []))
     facets.status = facet_options(
         per_facet["status"], selected=chosen.get("status"), key=lambda o: status_order.get(o.value, 99)
     )
@@ -198,6 +229,22 @@ def recommendation_facets(*, filterset: RecommendationFilter, user: User | Anony
         endorser_counts, selected=chosen.get("endorsed_by"), key=lambda o: (-o.count, o.label.lower())
     )
     return facets
+
+
+def region_options(counts: FacetCounts, *, selected: list[str]) -> list[FacetOption]:
+    """Each region, followed by its areas (``depth`` 1); an unknown chosen slug is kept, with 0."""
+
+    def order(option: FacetOption) -> tuple[str, int, str]:
+        region = regions.BY_SLUG.get(option.value)
+        if region is None:
+            return ("~", 0, option.label)
+        top = regions.BY_SLUG[region.parent] if region.parent else region
+        return (top.name, 1 if region.parent else 0, region.name)
+
+    return [
+        replace(option, depth=1) if regions.BY_SLUG.get(option.value, regions.REGIONS[0]).parent else option
+        for option in facet_options(counts, selected=selected, key=order)
+    ]
 
 
 def _grouped(queryset: QuerySet[Recommendation], value: str, label: str) -> FacetCounts:
@@ -450,3 +497,28 @@ def organizations_on_theme(
     *, user: User | AnonymousUser | None, theme: Theme, limit: int = 24
 ) -> QuerySet[Organization]:
     return Organization.objects.visible_to(user).filter(themes=theme).order_by("name")[:limit]
+
+
+# --- References -----------------------------------------------------------------------------
+
+
+def reference_target(*, user: User | AnonymousUser | None, reference: Reference) -> str | None:
+    """Where a citable reference leads for ``user``: the recommendation's page (with the sub-item's
+    anchor) or the convening's, or None when it names nothing this user may see.
+
+    One query. A draft's reference and a reference to nothing both give None: callers answer
+    them alike, so no one can learn that a draft exists.
+    """
+    if reference.number is None:
+        convening = Convening.objects.visible_to(user).filter(code__iexact=reference.code).only("slug").first()
+        return convening.get_absolute_url() if convening else None
+    found = Recommendation.objects.visible_to(user).filter(
+        convening__code__iexact=reference.code, number=reference.number
+    )
+    if reference.letter:
+        found = found.filter(sub_items__letter__iexact=reference.letter)
+    row = found.values("convening__slug", "number").first()
+    if row is None:
+        return None
+    url = reverse("recommendations:detail", kwargs={"slug": row["convening__slug"], "number": row["number"]})
+    return url + (f"#r{row['number']}-{reference.letter}" if reference.letter else "")

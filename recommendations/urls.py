@@ -9,6 +9,8 @@ urlpatterns = [
     path("recommendations/export.csv", views.recommendation_export, {"extension": "csv"}, name="export_csv"),
     path("recommendations/export.xlsx", views.recommendation_export, {"extension": "xlsx"}, name="export_xlsx"),
     path("convenings/<slug:slug>/r/<int:number>/", views.RecommendationDetailView.as_view(), name="detail"),
+    # Citable references: /r/CSD-2017-VIE/R2.b (the parser is recommendations/references.py).
+    path("r/<path:reference>", views.reference_redirect, name="reference"),
     path("themes/<slug:slug>/", views.ThemeDetailView.as_view(), name="theme_detail"),
     path(
         "convenings/<slug:slug>/r/<int:number>/endorse/",

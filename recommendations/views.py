@@ -1,24 +1,35 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponsePermanentRedirect,
+    QueryDict,
+)
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, ListView
+from django_htmx.http import HttpResponseClientRedirect
 
 from events.text import FOOTNOTE_MARKER
-from gsx_portal.exports import CHUNK, about_list, export_response, query_without
+from gsx_portal.exports import CHUNK, about_list, export_response
 
-from . import exports, selectors
+from . import exports, search, selectors
 from .filters import RecommendationFilter, Sort
 from .models import Recommendation, SubItem, Theme
+from .references import MAX_REFERENCE_LENGTH, looks_like_code, parse_reference
 
 PAGE_SIZES = (10, 25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
@@ -39,10 +50,51 @@ def recommendation_filterset(request: HttpRequest) -> RecommendationFilter:
     )
 
 
+def query_without(params: QueryDict, *names: str, pair: tuple[str, str] | None = None) -> str:
+    """The query string without these parameters, without the one ``pair`` (a value of a
+    multi-valued filter), and without any empty value."""
+    return urlencode(
+        [
+            (key, one)
+            for key, values in params.lists()
+            for one in values
+            if one and key not in names and (key, one) != pair
+        ]
+    )
+
+
+def default_sort(params: QueryDict) -> str:
+    return Sort.RELEVANCE.value if params.get("q", "").strip() else Sort.NEWEST.value
+
+
+def clean_query(params: QueryDict) -> str | None:
+    """The query string without its empty values and the defaults a plain GET form sends with
+    every submission (sort, page size); None when it is clean already."""
+    defaults = {"sort": default_sort(params), "per_page": str(DEFAULT_PAGE_SIZE)}
+    items = [(key, one) for key, values in params.lists() for one in values]
+    kept = [(key, one) for key, one in items if one != "" and defaults.get(key) != one]
+    return None if kept == items else urlencode(kept)
+
+
 @method_decorator(vary_on_headers("HX-Request"), name="dispatch")
 class RecommendationListView(ListView[Recommendation]):
     template_name = "recommendations/recommendation_list.html"
     context_object_name = "recommendations"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Shared addresses carry only the filters that are set: without JavaScript, the form's
+        # submission (empty fields included) is sent once to its clean address.
+        cleaned = clean_query(request.GET)
+        if cleaned is not None and not is_htmx_partial(request):
+            return redirect(f"{request.path}?{cleaned}" if cleaned else request.path)
+        # A reference pasted into the search box goes straight to what it names, if the reader
+        # may see it; otherwise it is searched as text, the same for a draft and for nothing.
+        target = pasted_reference_target(request)
+        if target is not None:
+            if getattr(request, "htmx", False):
+                return HttpResponseClientRedirect(target)
+            return redirect(target)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self) -> QuerySet[Recommendation]:
         self.filterset = recommendation_filterset(self.request)
@@ -65,7 +117,13 @@ class RecommendationListView(ListView[Recommendation]):
         if self.facets.result_count is not None:
             paginator.count = self.facets.result_count  # counted already; saves a COUNT query
         page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, list(page.object_list), page.has_other_pages()
+        rows = list(page.object_list)
+        if self.filterset.text and rows:
+            # Where the words matched, for the rows shown only: one query.
+            found = search.snippets([row.pk for row in rows], self.filterset.text)
+            for row in rows:
+                row.snippet = found.get(row.pk, "")  # read by the card template
+        return paginator, page, rows, page.has_other_pages()
 
     def get_template_names(self) -> list[str]:
         if is_htmx_partial(self.request):
@@ -81,18 +139,37 @@ class RecommendationListView(ListView[Recommendation]):
             {
                 "name": name,
                 "label": filterset.filters[name].label,
-                "value": facets.label(name, value) if name != "q" else value,
-                "remove": query_without(params, name, "page"),
+                "value": facets.label(name, one) if name != "q" else one,
+                "remove": query_without(params, "page", pair=(name, str(one)))
+                if isinstance(value, list)
+                else query_without(params, name, "page"),
             }
             for name, value in filterset.values.items()
             if name not in ("sort",)
+            for one in (value if isinstance(value, list) else [value])
         ]
         sorts = [(value, label) for value, label in Sort.choices if value != Sort.RELEVANCE or filterset.text]
+        # Several values at once: ticked boxes. One value: a list to choose from.
+        checkbox_facets = [
+            {"name": "theme", "label": _("Theme"), "options": facets.theme},
+            {"name": "addressee", "label": _("Addressed to"), "options": facets.addressee},
+            {"name": "status", "label": _("Status"), "options": facets.status},
+            {"name": "region", "label": _("Region"), "options": facets.region},
+        ]
+        chosen = filterset.values
         facet_fields = [
-            {"name": "theme", "label": _("Theme"), "any": _("All themes"), "options": facets.theme},
-            {"name": "addressee", "label": _("Addressed to"), "any": _("Anyone"), "options": facets.addressee},
-            {"name": "status", "label": _("Status"), "any": _("Any status"), "options": facets.status},
-            {"name": "year", "label": _("Year"), "any": _("Any year"), "options": facets.year},
+            {
+                "name": "year_from",
+                "label": _("From year"),
+                "any": _("Any year"),
+                "options": [replace(o, selected=str(o.value) == str(chosen.get("year_from"))) for o in facets.year],
+            },
+            {
+                "name": "year_to",
+                "label": _("To year"),
+                "any": _("Any year"),
+                "options": [replace(o, selected=str(o.value) == str(chosen.get("year_to"))) for o in facets.year],
+            },
             {"name": "country", "label": _("Country"), "any": _("Any country"), "options": facets.country},
             {"name": "convening", "label": _("Convening"), "any": _("All convenings"), "options": facets.convening},
             {
@@ -102,10 +179,20 @@ class RecommendationListView(ListView[Recommendation]):
                 "options": facets.endorsed_by,
             },
         ]
+        if "year" in chosen:  # an older link's exact year: still shown, and removable
+            facet_fields.insert(0, {"name": "year", "label": _("Year"), "any": _("Any year"), "options": facets.year})
+        shared = filterset.query_items()
+        if filterset.sort_order != (Sort.RELEVANCE if filterset.text else Sort.NEWEST):
+            shared = [(name, value) for name, value in shared if name != "sort"] + [("sort", filterset.sort_order)]
+        else:
+            shared = [(name, value) for name, value in shared if name != "sort"]
+        share_path = self.request.path + (f"?{urlencode(shared)}" if shared else "")
         context.update(
             filterset=filterset,
             facets=facets,
             facet_fields=facet_fields,
+            checkbox_facets=checkbox_facets,
+            share_url=self.request.build_absolute_uri(share_path),
             active_filters=active,
             filter_count=len([item for item in active if item["name"] != "q"]),
             ignored=filterset.ignored_labels,
@@ -113,7 +200,9 @@ class RecommendationListView(ListView[Recommendation]):
             sorts=sorts,
             page_sizes=PAGE_SIZES,
             page_size=self.page_size(),
-            export_query=query_without(params, "page", "per_page"),
+            default_page_size=DEFAULT_PAGE_SIZE,
+            default_sort=default_sort(params),
+            export_query=urlencode(shared),
             query_text=filterset.text,
         )
         return context
@@ -166,6 +255,35 @@ class ThemeDetailView(DetailView[Theme]):
             organizations=selectors.organizations_on_theme(user=self.request.user, theme=theme),
         )
         return context
+
+
+def pasted_reference_target(request: HttpRequest) -> str | None:
+    """Where the search text leads when it is a whole reference the reader may see."""
+    text = request.GET.get("q", "")
+    reference = parse_reference(text)
+    if reference is None or not looks_like_code(reference.code):
+        return None
+    return selectors.reference_target(user=request.user, reference=reference)
+
+
+@require_safe
+def reference_redirect(request: HttpRequest, reference: str) -> HttpResponse:
+    """``/r/CSD-2017-VIE/R2.b`` → the recommendation's page at the sub-item (301: references are
+    permanent, numbers freeze at publication); ``/r/CSD-2017-VIE`` → the convening.
+
+    Unknown and not visible answer the same 404, whose search offer echoes only what was typed.
+    """
+    parsed = parse_reference(reference)
+    target = selectors.reference_target(user=request.user, reference=parsed) if parsed else None
+    if target is None:
+        response = render(
+            request,
+            "recommendations/reference_not_found.html",
+            {"reference": reference[:MAX_REFERENCE_LENGTH], "parsed": parsed},
+            status=404,
+        )
+        return response
+    return HttpResponsePermanentRedirect(target)
 
 
 @require_GET

@@ -28,7 +28,7 @@ NOBODY_IMPORTS = "importing"
 PARSER = ROOT / "importing" / "parser"
 PARSER_FUNCTION_MAX_LINES = 60
 # The readers' layout stages: pure like the parser (no Django), and held to the same length.
-LAYOUT_READERS = [ROOT / "importing" / name for name in ("pdf_glyphs.py", "pdf_layout.py")]
+LAYOUT_READERS = [ROOT / "importing" / name for name in ("pdf_glyphs.py", "pdf_layout.py", "word_layout.py")]
 ORDER_LINE_RE = re.compile(r"^\s+(\w+(?:\s*[←,]\s*\w+)+)\s*$", re.M)
 
 

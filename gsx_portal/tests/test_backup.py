@@ -29,8 +29,12 @@ def _drop_every_table() -> None:
             cursor.execute("CREATE SCHEMA public")
         else:
             cursor.execute("PRAGMA foreign_keys = OFF")
-            for table in connection.introspection.table_names(cursor):
+            # Full-text tables first (recommendations 0008): dropping one drops its shadow tables.
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
+            for (table,) in cursor.fetchall():
                 cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")
+            for table in connection.introspection.table_names(cursor):
+                cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)}")
             cursor.execute("PRAGMA foreign_keys = ON")
 
 

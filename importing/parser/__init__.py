@@ -17,21 +17,22 @@ from __future__ import annotations
 
 from .dates import find_date
 from .footnotes import extract_footnotes
-from .lines import merge_marker_only, split_lines
-from .result import ParseResult, Problem
+from .lines import merge_marker_only, running_text, split_lines
+from .result import PROBLEM_KINDS, ParseResult, Problem
 from .segment import segment
 from .structure import build_result
 from .text import normalize_text
 from .title import read_title_block
 
 # The result's parts (ParsedRecommendation, FootnoteAnchor...) are in .result.
-__all__ = ["ParseResult", "Problem", "find_date", "normalize_text", "parse_summary"]
+__all__ = ["PROBLEM_KINDS", "ParseResult", "Problem", "find_date", "normalize_text", "parse_summary"]
 
 
 def parse_summary(text: str) -> ParseResult:
     """Parse a meeting summary's text (plain, Markdown, or extracted from PDF/Word)."""
-    notes = extract_footnotes(split_lines(text))
+    raw = split_lines(text)
+    notes = extract_footnotes(raw)
     lines, lost_bullets = merge_marker_only(notes.lines)
     title = read_title_block(lines)
     blocks = segment(lines, start=title.body_start, lost_bullets=lost_bullets)
-    return build_result(title=title, notes=notes, blocks=blocks)
+    return build_result(title=title, notes=notes, blocks=blocks, layout_problems=running_text(raw))

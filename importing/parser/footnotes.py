@@ -23,7 +23,7 @@ from .lines import (
     starts_item,
 )
 from .result import Problem, gettext_noop
-from .text import TextBuilder, sentinel
+from .text import TextBuilder, ends_terminal, sentinel, starts_lower
 
 _SUP_MARK_RE = re.compile(f"{SUP_CLASS}+")
 _MD_MARK_RE = re.compile(r"\[\^([^\]\s]+)\]")
@@ -42,6 +42,9 @@ class FootnoteText:
     last_row: int
     # A note printed as a plain number ("1 The views…") counts only below a marker for it.
     needs_marker: bool
+    # Ends mid-sentence where the next row reads on in lower case but was not taken (text above
+    # the note is unfinished too, so the row may belong to either): that row's line, else 0.
+    cut_before: int = 0
 
 
 @dataclass
@@ -80,6 +83,14 @@ def extract_footnotes(lines: list[Line]) -> Footnotes:
             again.setdefault(c.number, [texts[c.number].text]).append(c.text)
         else:
             texts[c.number] = c
+        if c.cut_before:
+            template = gettext_noop(
+                "Footnote %(number)s stops mid-sentence: its end may be in the text at line %(next_line)s"
+            )
+            item = f"footnote:{c.number}"
+            problems.append(
+                Problem.of(c.line, template, kind="footnote_split", item=item, number=c.number, next_line=c.cut_before)
+            )
         skip.update(range(c.first_row, c.last_row + 1))
     for n, parts in again.items():  # joined once: a number defined many times stays linear
         texts[n] = FootnoteText(n, "\n\n".join(parts), texts[n].line, 0, 0, False)
@@ -88,7 +99,12 @@ def extract_footnotes(lines: list[Line]) -> Footnotes:
     out = markers.replace_all(lines, skip=skip, glued_rows=glued_rows)
     for n in sorted(set(markers.lines) - set(texts)):
         problems.append(
-            Problem.of(markers.lines[n], gettext_noop("Footnote marker %(number)s has no footnote text"), number=n)
+            Problem.of(
+                markers.lines[n],
+                gettext_noop("Footnote marker %(number)s has no footnote text"),
+                kind="footnote_without_text",
+                number=n,
+            )
         )
     return Footnotes(out, texts, markers.lines, problems)
 
@@ -113,13 +129,35 @@ def _candidates(lines: list[Line]) -> list[FootnoteText]:
             number, body, needs_marker = int(m.group(1)), m.group(2), True
         if number is None:
             continue
-        last = i
-        text = TextBuilder(body)
-        while last + 1 < len(lines) and not lines[last + 1].blank_before and not starts_item(lines[last + 1].text):
-            last += 1
-            text.add(lines[last].text, "space")
-        candidates.append(FootnoteText(number, text.value().strip(), row.no, i, last, needs_marker))
+        text, last = _definition_text(lines, i, body)
+        note = FootnoteText(number, text.strip(), row.no, i, last, needs_marker)
+        nxt = lines[last + 1] if last + 1 < len(lines) else None
+        if nxt is not None and nxt.blank_before and starts_lower(nxt.text) and not ends_terminal(note.text):
+            note.cut_before = nxt.no
+        candidates.append(note)
     return candidates
+
+
+def _definition_text(lines: list[Line], i: int, body: str) -> tuple[str, int]:
+    """A definition's text from row ``i`` on, and its last row: the lines that wrap it, and the
+    part a page break (or a blank line) cut off, when it reads on in lower case after a note that
+    ends mid-sentence and nothing else is left unfinished above the note."""
+    text = TextBuilder(body)
+    last = i
+    while last + 1 < len(lines) and not starts_item(lines[last + 1].text):
+        nxt = lines[last + 1]
+        if nxt.blank_before and not _continues_note(lines, i, text, nxt):
+            break
+        last += 1
+        text.add(nxt.text, "space")
+    return text.value(), last
+
+
+def _continues_note(lines: list[Line], i: int, text: TextBuilder, nxt: Line) -> bool:
+    if text.ends_terminal() or not starts_lower(nxt.text):
+        return False
+    above = lines[i - 1] if i > 0 else None
+    return above is None or ends_terminal(above.text)
 
 
 def _markers_found(lines: list[Line], def_rows: set[int]) -> tuple[list[tuple[int, int]], dict[int, int]]:

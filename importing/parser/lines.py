@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .result import Problem, gettext_noop
 from .text import S_OPEN, clean_inline, ends_terminal, normalize_text, plain_line, unmarked
 
 
@@ -18,14 +19,19 @@ class Line:
     no: int  # 1-based, in the source
     text: str
     blank_before: bool
+    page: int = 0  # how many page breaks came before it
 
 
 def split_lines(text: str) -> list[Line]:
     """The non-blank lines of ``text``, cleaned of inline Markdown links and escapes."""
     raw = normalize_text(text).split("\n")
     texts: list[tuple[int, str, bool]] = []
+    pages: list[int] = []
+    page = 0
     for no, line in enumerate(raw, start=1):
         page_break = "\x0c" in line
+        page += line.count("\x0c")
+        pages.append(page)
         s = line.replace("\x0c", " ").strip()
         if s and _HR_RE.match(s):
             s = ""
@@ -42,9 +48,37 @@ def split_lines(text: str) -> list[Line]:
             if before and after:
                 blank = True  # a page number standing alone between page breaks
                 continue
-        lines.append(Line(no, s, blank or page_break))
+        lines.append(Line(no, s, blank or page_break, pages[i]))
         blank = False
     return lines
+
+
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def running_text(lines: list[Line]) -> list[Problem]:
+    """Lines that stand at the top or foot of most pages (a running header or footer the reader
+    did not take out): kept as text, so each is reported once, where it first stands."""
+    by_page: dict[int, list[Line]] = {}
+    for line in lines:
+        by_page.setdefault(line.page, []).append(line)
+    if len(by_page) < 3:
+        return []
+    seen: dict[str, tuple[Line, set[int]]] = {}
+    for page, rows in by_page.items():
+        for row in {id(r): r for r in [*rows[:2], *rows[-2:]]}.values():
+            key = _DIGITS_RE.sub("#", " ".join(row.text.casefold().split()))
+            if len(key) <= 120 and any(c.isalpha() for c in key) and marker(row.text) is None:
+                seen.setdefault(key, (row, set()))[1].add(page)
+    problems: list[Problem] = []
+    for first, pages in seen.values():
+        if len(pages) >= 3 and len(pages) * 2 > len(by_page):
+            template = gettext_noop("‘%(text)s’ repeats on %(count)s of %(pages)s pages and was kept as text")
+            text, count = first.text[:80], len(pages)
+            problems.append(
+                Problem.of(first.no, template, kind="running_text", text=text, count=count, pages=len(by_page))
+            )
+    return problems
 
 
 def merge_marker_only(lines: list[Line]) -> tuple[list[Line], int]:

@@ -19,10 +19,29 @@ class Problem:
     message: str  # in English, for logs and the command line's JSON
     template: str = ""  # the message before its parameters are filled in: the msgid to translate
     params: tuple[tuple[str, Any], ...] = ()
+    # What went wrong, for code and tests (one of PROBLEM_KINDS, "" for the older, general ones).
+    kind: str = ""
+    # The item it is about, for showing it beside that item: "recommendation:3", "key_theme:2",
+    # "paragraph:12", "footnote:1", "next_step:2"; "" for the document as a whole.
+    item: str = ""
 
     @classmethod
-    def of(cls, line: int, template: str, **params: Any) -> Problem:
-        return cls(line, template % params if params else template, template, tuple(sorted(params.items())))
+    def of(cls, line: int, template: str, *, kind: str = "", item: str = "", **params: Any) -> Problem:
+        message = template % params if params else template
+        return cls(line, message, template, tuple(sorted(params.items())), kind, item)
+
+
+# The kinds of "silent misparse" the parser reports (issue 13): each names a guess it made.
+PROBLEM_KINDS = (
+    "heading_in_item",  # a heading-like line was added to the item before it
+    "sequence_gap",  # letters or numbers skip (a, b, d; 4, 6)
+    "headline_not_separated",  # a recommendation's headline could not be told from its body
+    "footnote_without_text",  # a marker with no footnote text
+    "footnote_without_marker",  # a footnote text that nothing refers to
+    "footnote_split",  # a footnote may go on after a page break
+    "running_text",  # a line repeating on most pages (a running header or footer) was kept
+    "count_mismatch",  # "the following ten steps" above four
+)
 
 
 @dataclass(frozen=True)
@@ -40,12 +59,20 @@ class ParsedRecommendation:
     sub_items: list[ParsedSubItem]
     line: int = 0
 
+    @property
+    def problem_key(self) -> str:  # Problem.item of the problems about it
+        return f"recommendation:{self.number}"
+
 
 @dataclass(frozen=True)
 class ParsedParagraph:
     number: int
     text: str
     line: int
+
+    @property
+    def problem_key(self) -> str:
+        return f"paragraph:{self.number}"
 
 
 @dataclass(frozen=True)
@@ -81,6 +108,10 @@ class ParsedFootnote:
     marker_line: int | None
     line: int = 0
     anchor: FootnoteAnchor | None = None
+
+    @property
+    def problem_key(self) -> str:
+        return f"footnote:{self.number}"
 
 
 @dataclass(frozen=True)
@@ -154,5 +185,5 @@ class ParseResult:
             ],
             "footnotes": [{"number": f.number, "text": f.text} for f in self.footnotes],
             "next_steps": list(self.next_steps),
-            "problems": [{"line": p.line, "message": p.message} for p in self.problems],
+            "problems": [{"line": p.line, "message": p.message, "kind": p.kind, "item": p.item} for p in self.problems],
         }

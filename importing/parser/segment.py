@@ -81,6 +81,16 @@ class Blocks:
     first_line: int  # the document's first line, for problems about the whole of it
 
 
+def looks_like_heading(text: str) -> bool:
+    """Bold alone on its line, a Markdown heading, or capitals; short, and not ending a clause."""
+    plain = plain_line(text)
+    bare = unmarked(plain)
+    decorated = (
+        text.startswith("**") and text.rstrip(":").endswith("**") and text.count("**") == 2
+    ) or text.startswith("#")
+    return (decorated or is_caps(plain)) and len(bare) <= 150 and not re.search(r"[.,;]$", bare)
+
+
 def segment(lines: list[Line], *, start: int, lost_bullets: int) -> Blocks:
     """The blocks of ``lines[start:]``; ``lost_bullets`` tells that list markers were split off."""
     return _Segmenter(lines, lost_bullets).run(start)
@@ -183,8 +193,7 @@ class _Segmenter:
             return ("section", section)
         if SESSION_RE.match(bare) and not ends_terminal(plain):
             return ("session", plain)
-        decorated = (t.startswith("**") and t.rstrip(":").endswith("**") and t.count("**") == 2) or t.startswith("#")
-        if (decorated or is_caps(plain)) and len(bare) <= 150 and not re.search(r"[.,;]$", bare):
+        if looks_like_heading(t):
             return ("other", plain)
         return None
 
@@ -206,6 +215,7 @@ class _Segmenter:
         if kind == "other" and self.section in ("overview", "themes", "recs"):
             # A bold or capitalised line inside a list: keep it as text of that part.
             self._text_in_section(row)
+            self._heading_in_item(row)
             return index
         self.cur = None
         for n in SENTINEL_RE.findall(row.text):
@@ -225,6 +235,19 @@ class _Segmenter:
         self.cur_sess = SessionBlock(title, row.no)
         self.sessions.append(self.cur_sess)
         return last
+
+    def _heading_in_item(self, row: Line) -> None:
+        """Report a heading-like line that went into the item before it (a bare "SUMMARY" after
+        the last recommendation), so that no one takes the item's new last words on trust."""
+        text = unmarked(plain_line(row.text))[:80]
+        if self.section == "themes" and self.themes and self.themes[-1].line != row.no:
+            k = len(self.themes)
+            template = gettext_noop("The heading-like line ‘%(text)s’ was added to key theme %(number)s")
+            self._problem(row.no, template, kind="heading_in_item", item=f"key_theme:{k}", text=text, number=k)
+        elif self.section == "recs" and self.cur_rec is not None and (self.cur or self.cur_rec).line != row.no:
+            n = self.cur_rec.number
+            template = gettext_noop("The heading-like line ‘%(text)s’ was added to recommendation %(number)s")
+            self._problem(row.no, template, kind="heading_in_item", item=f"recommendation:{n}", text=text, number=n)
 
     def _text_in_section(self, row: Line) -> None:
         if self.section == "overview":
@@ -264,7 +287,13 @@ class _Segmenter:
                 last.add(mk.rest, "space")  # a stray marker on a line that continues the theme
                 return
             if last is None or mk.kind == "bullet" or self._boundary(row):
-                self._add_theme(Block("theme", row.no, mk.rest, bulleted=True))
+                self._theme_gap(last, mk, row)
+                theme = Block("theme", row.no, mk.rest, bulleted=True)
+                if mk.kind in ("number", "letter"):  # remembered to see a gap in the next one
+                    theme.number, theme.letter = (
+                        (mk.value, None) if isinstance(mk.value, int) else (None, str(mk.value))
+                    )
+                self._add_theme(theme)
                 return
         if last is None:
             self._on_theme_intro(row)
@@ -276,8 +305,26 @@ class _Segmenter:
         mode = self._continue_mode(row, last)
         if mode == "para" and not self.themes_bulleted:
             self.themes.append(Block("theme", row.no, row.text))
-        else:
-            last.add(row.text, mode)
+            return
+        last.add(row.text, mode)
+        if looks_like_heading(row.text) and not force_text:
+            self._heading_in_item(row)
+
+    def _theme_gap(self, last: Block | None, mk: Marker, row: Line) -> None:
+        """Numbered or lettered key themes that skip one (1, 2, 4)."""
+        if last is None or mk.kind not in ("number", "letter"):
+            return
+        expected: int | str | None = None
+        if isinstance(mk.value, int) and last.number is not None:
+            expected = last.number + 1
+            skipped = expected < mk.value
+        elif isinstance(mk.value, str) and last.letter is not None:
+            expected = chr(ord(last.letter) + 1)
+            skipped = expected < mk.value
+        if expected is not None and skipped:
+            template = gettext_noop("Key theme %(expected)s is missing: the list goes on at %(number)s")
+            item = f"key_theme:{len(self.themes) + 1}"
+            self._problem(row.no, template, kind="sequence_gap", item=item, expected=expected, number=mk.value)
 
     def _add_theme(self, theme: Block) -> None:
         self.themes.append(theme)
@@ -314,10 +361,12 @@ class _Segmenter:
         expected = self.last_rec + 1
         if n == expected:
             return self._boundary(row)
-        if expected < n <= expected + 3 and (row.blank_before or ends_terminal(self.prev.text if self.prev else "")):
+        if expected < n <= expected + 3 and self._after_item_end(row):
             self._problem(
                 row.no,
                 gettext_noop("Recommendation numbering jumps from %(previous)s to %(number)s"),
+                kind="sequence_gap",
+                item=f"recommendation:{n}",
                 previous=self.last_rec,
                 number=n,
             )
@@ -341,6 +390,8 @@ class _Segmenter:
             return
         target = self.cur or rec
         target.add(row.text, self._continue_mode(row, target))
+        if looks_like_heading(row.text) and not force_text:
+            self._heading_in_item(row)
 
     def _on_rec_number(self, mk: Marker, row: Line) -> bool:
         """A numbered line in the recommendations: the next one, or the summary starting; True
@@ -365,13 +416,37 @@ class _Segmenter:
             self.cur = None
             self._on_body(row)
             return True
+        if mk.kind in ("number", "recword") and self.last_rec is not None and row.blank_before:
+            template = gettext_noop(
+                "Recommendation number %(number)s is out of sequence (expected %(expected)s): kept as text"
+            )
+            n = self.last_rec
+            self._problem(
+                row.no, template, kind="sequence_gap", item=f"recommendation:{n}", number=mk.value, expected=n + 1
+            )
         return False
 
     def _on_rec_letter(self, rec: Block, mk: Marker, row: Line) -> bool:
         """A lettered line: the next sub-item (True), or text with a problem when out of sequence."""
         expected = chr(ord(rec.subs[-1].letter or "a") + 1) if rec.subs else "a"
-        if mk.value == expected and self._boundary(row):
-            sub = Block("sub", row.no, mk.rest, letter=expected)
+        letter = str(mk.value)
+        gap = expected < letter <= chr(ord(expected) + 3) and self._after_item_end(row)
+        if (letter == expected or gap) and self._boundary(row):
+            if gap:  # a, b, d: d is an item of its own, not words of b
+                template = gettext_noop(
+                    "Sub-item ‘%(expected)s’ of recommendation %(number)s is missing: the list goes on at ‘%(letter)s’"
+                )
+                item = f"recommendation:{rec.number}"
+                self._problem(
+                    row.no,
+                    template,
+                    kind="sequence_gap",
+                    item=item,
+                    number=rec.number,
+                    expected=expected,
+                    letter=letter,
+                )
+            sub = Block("sub", row.no, mk.rest, letter=letter)
             rec.subs.append(sub)
             self.cur = sub
             return True
@@ -379,10 +454,17 @@ class _Segmenter:
             self._problem(
                 row.no,
                 gettext_noop("Sub-item ‘%(letter)s’ is out of sequence (expected ‘%(expected)s’): kept as text"),
+                kind="sequence_gap",
+                item=f"recommendation:{rec.number}",
                 letter=mk.value,
                 expected=expected,
             )
         return False
+
+    def _after_item_end(self, row: Line) -> bool:
+        """Does the line before end an item (a blank line, or a full stop), so that a marker
+        out of sequence here still starts an item rather than a wrapped line?"""
+        return row.blank_before or ends_terminal(self.prev.text if self.prev else "")
 
     def _on_rec_bullet(self, rec: Block, mk: Marker, row: Line) -> None:
         target = self.cur or rec
@@ -421,10 +503,12 @@ class _Segmenter:
             self.para_offset = self.last_para
             return expected
         n += self.para_offset
-        if expected < n <= expected + 3 and (row.blank_before or ends_terminal(self.prev.text if self.prev else "")):
+        if expected < n <= expected + 3 and self._after_item_end(row):
             self._problem(
                 row.no,
                 gettext_noop("Paragraph numbering jumps from %(previous)s to %(number)s"),
+                kind="sequence_gap",
+                item=f"paragraph:{n}",
                 previous=self.last_para,
                 number=n,
             )

@@ -7,8 +7,9 @@ title block did not say (the date, the host conference) is looked for in the ove
 
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .dates import find_date
 from .footnotes import Footnotes
@@ -38,7 +39,19 @@ _NEXT_STEP_RE = re.compile(
     r"coordinate|compile|report back|reach out))\b",
     re.I,
 )
+_NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+_NUMBER_VALUES = {w: n for n, w in enumerate(f"{_NUMBER_WORDS} sixteen seventeen eighteen nineteen twenty".split(), 1)}
+# "the following 10 steps", "seven key issues": a count the text gives for a list it introduces.
+_COUNT_RE = re.compile(
+    r"\b(?P<n>\d{1,3}|" + "|".join(_NUMBER_VALUES) + r")\s+(?:(?:key|main|central|specific|concrete|major|"
+    r"priority|cross-cutting|overarching|recurring|broad|following)\s+)?(?P<noun>recommendations?|steps?|"
+    r"issues?|themes?|topics?|points?|priorities|areas?|actions?|proposals?|measures?|messages?|takeaways?)\b",
+    re.I,
+)
 _BOLD_HEAD_RE = re.compile(r"^\*\*(.+?)\*\*\s*(.*)$", re.S)
+# A recommendation of one short sentence is all headline; a longer one without any place to cut
+# is a headline and body run together.
+_SHORT_HEADLINE_RE = re.compile(r"^.{1,120}$", re.S)
 
 
 @dataclass
@@ -72,7 +85,9 @@ class _NextSteps:
         self.paragraphs.append(paragraph)
 
 
-def build_result(*, title: TitleBlock, notes: Footnotes, blocks: Blocks) -> ParseResult:
+def build_result(
+    *, title: TitleBlock, notes: Footnotes, blocks: Blocks, layout_problems: list[Problem] | None = None
+) -> ParseResult:
     problems: list[Problem] = []
     anchors = _Anchors()
     name, summary_title, host = _title(title, anchors, problems, first_line=blocks.first_line)
@@ -100,8 +115,8 @@ def build_result(*, title: TitleBlock, notes: Footnotes, blocks: Blocks) -> Pars
         m = _HOST_IN_TEXT_RE.search(overview[:800])
         if m:
             host = m.group(1)
-    every_problem = [*notes.problems, *blocks.problems, *problems]
-    every_problem.sort(key=lambda p: p.line)
+    problems += _count_problems(blocks, overview, themes_intro, recs_intro, recommendations)
+    every_problem = _placed([*(layout_problems or []), *notes.problems, *blocks.problems, *problems], blocks)
     return ParseResult(
         title=name,
         summary_title=summary_title,
@@ -141,9 +156,14 @@ def _title(
 
 def _recommendation(r: Block, anchors: _Anchors, problems: list[Problem]) -> ParsedRecommendation:
     assert r.number is not None
-    headline, body = _split_headline(r.text, r.head_hint)
+    headline, body, separated = _split_headline(r.text, r.head_hint)
     if not headline and not body:
         problems.append(Problem.of(r.line, gettext_noop("Recommendation %(number)s has no text"), number=r.number))
+    elif not separated:
+        # No bold lead, colon or first sentence to cut at (a PDF that lost its bold, say).
+        template = gettext_noop("The headline of recommendation %(number)s could not be told from its body")
+        item = f"recommendation:{r.number}"
+        problems.append(Problem.of(r.line, template, kind="headline_not_separated", item=item, number=r.number))
     subs = [ParsedSubItem(s.letter or "", anchors.cut(s.text, "sub_item", r.number, s.letter), s.line) for s in r.subs]
     return ParsedRecommendation(
         r.number,
@@ -175,12 +195,71 @@ def _footnotes(
         d = notes.texts[n]
         marker_line = notes.marker_lines.get(n)
         if marker_line is None:
+            template = gettext_noop("Footnote %(number)s is not referenced in the text")
             problems.append(
-                Problem.of(d.line, gettext_noop("Footnote %(number)s is not referenced in the text"), number=n)
+                Problem.of(d.line, template, kind="footnote_without_marker", item=f"footnote:{n}", number=n)
             )
         text, _ = extract_markers(d.text)
         footnotes.append(ParsedFootnote(n, text, marker_line, d.line, first_anchor.get(n)))
     return footnotes
+
+
+def _stated_count(text: str, nouns: tuple[str, ...]) -> tuple[int, str] | None:
+    """The first count the text states for one of ``nouns`` (singular stems), as (number, words)."""
+    for m in _COUNT_RE.finditer(text):
+        noun = m.group("noun").lower()
+        if noun.startswith(nouns):
+            raw = m.group("n").lower()
+            return (int(raw) if raw.isdigit() else _NUMBER_VALUES[raw]), m.group(0)
+    return None
+
+
+def _count_problems(
+    blocks: Blocks, overview: str, themes_intro: str, recs_intro: str, recs: list[ParsedRecommendation]
+) -> list[Problem]:
+    """A count stated in a list's lead-in that differs from the items found under it."""
+    themes_line = blocks.themes[0].line if blocks.themes else blocks.first_line
+    recs_line = recs[0].line if recs else blocks.first_line
+    theme_nouns = ("theme", "issue", "topic", "takeaway", "message", "point")
+    checks: list[tuple[str, tuple[str, ...], int, int, str]] = [
+        (themes_intro or overview, theme_nouns, len(blocks.themes), themes_line, ""),
+        (recs_intro or overview, ("recommendation",), len(recs), recs_line, ""),
+    ]
+    for r in recs:
+        if r.sub_items:
+            checks.append(
+                (
+                    f"{r.headline} {r.body}",
+                    ("step", "action", "measure", "point", "area", "priorit"),
+                    len(r.sub_items),
+                    r.line,
+                    f"recommendation:{r.number}",
+                )
+            )
+    problems: list[Problem] = []
+    for text, nouns, found, at, item in checks:
+        stated = _stated_count(text, nouns) if (found or item) else None
+        if stated is not None and stated[0] != found:
+            template = gettext_noop("The text says ‘%(words)s’ but %(found)s were found")
+            params = {"words": stated[1], "found": found}
+            problems.append(Problem.of(at, template, kind="count_mismatch", item=item, **params))
+    return problems
+
+
+def _placed(problems: list[Problem], blocks: Blocks) -> list[Problem]:
+    """The problems in line order, each naming the item it falls in (the last one starting at or
+    above its line) unless it names one already, so that the preview can show it there."""
+    starts: list[tuple[int, str]] = [(t.line, f"key_theme:{k}") for k, t in enumerate(blocks.themes, start=1)]
+    starts += [(r.line, f"recommendation:{r.number}") for r in blocks.recommendations]
+    starts += [(p.line, f"paragraph:{p.number}") for s in blocks.sessions for p in s.paras]
+    starts += [(n.line, f"next_step:{k}") for k, n in enumerate(blocks.next_steps, start=1)]
+    starts.sort()
+    lines = [line for line, _ in starts]
+    out: list[Problem] = []
+    for p in sorted(problems, key=lambda p: p.line):
+        k = bisect.bisect_right(lines, p.line) - 1
+        out.append(p if p.item or k < 0 else replace(p, item=starts[k][1]))
+    return out
 
 
 def _kind_of(text: str) -> str | None:
@@ -200,9 +279,9 @@ def _commitment(text: str) -> str | None:
     return " ".join(picked) or None
 
 
-def _split_headline(text: str, hint: str | None) -> tuple[str, str]:
+def _split_headline(text: str, hint: str | None) -> tuple[str, str, bool]:
     """Headline and body of a recommendation: the bold lead, else what precedes the first colon
-    or ends the first sentence."""
+    or ends the first sentence; and whether one of these was found."""
     t = text.strip()
     m = _BOLD_HEAD_RE.match(t)
     if m:
@@ -213,19 +292,19 @@ def _split_headline(text: str, hint: str | None) -> tuple[str, str]:
         if head.endswith((":", ".")):
             head, ended = head[:-1].rstrip(), True
         if not ended and rest and starts_lower(rest):
-            return head, f"{head} {rest}"  # the bold lead opens a sentence: keep the sentence whole
-        return head, rest
+            return head, f"{head} {rest}", True  # the bold lead opens a sentence: keep it whole
+        return head, rest, True
     if hint and t.startswith(hint) and len(t) > len(hint):
-        return hint.strip().rstrip(":"), t[len(hint) :].strip()
+        return hint.strip().rstrip(":"), t[len(hint) :].strip(), True
     colon = t.find(": ")
     if colon < 0 and t.endswith(":"):
         colon = len(t) - 1
     ends = list(sentence_ends(t[:400]))
     first_end = ends[0] if ends else -1
     if 0 < colon <= 200 and (first_end < 0 or colon < first_end):
-        return t[:colon].strip(), t[colon + 1 :].strip()
+        return t[:colon].strip(), t[colon + 1 :].strip(), True
     if first_end > 0 and first_end <= 300:
-        return t[:first_end].strip().rstrip("."), t[first_end:].strip()
+        return t[:first_end].strip().rstrip("."), t[first_end:].strip(), True
     if len(t) <= 300:
-        return t.rstrip("."), ""
-    return t[:200].rsplit(" ", 1)[0] + "…", t
+        return t.rstrip("."), "", not t or _SHORT_HEADLINE_RE.match(t) is not None
+    return t[:200].rsplit(" ", 1)[0] + "…", t, False

@@ -122,7 +122,9 @@ def test_paragraph_style_is_looked_up_once_per_style(monkeypatch: pytest.MonkeyP
     text = read_document(filename="styles.docx", data=out.getvalue())
 
     assert "- Item 1" in text
-    assert lookups == 2  # "Normal" and "List Bullet", not three per paragraph
+    # At most once per style ("Normal", "List Bullet"), never per paragraph: the Word reader
+    # reads the styles part once and does without python-docx's lookup altogether.
+    assert lookups <= 2
 
 
 # --- messages -------------------------------------------------------------------------------

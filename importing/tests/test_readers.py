@@ -243,14 +243,17 @@ def test_read_docx_bold_headings_and_lists() -> None:
     out = io.BytesIO()
     document.save(out)
     text = read_document(filename="s.docx", data=out.getvalue())
+    # Each Word paragraph is a block of its own; the items of a list follow line by line.
     assert text.split("\n") == [
         "## Meeting Summary",
+        "",
         "**Headline:** body text.",
+        "",
         "1. First point",
         "2. Second point",
         "- A bullet",
-        "Cell one | Cell two",
         "",
+        "Cell one | Cell two",
     ]
 
 

@@ -514,3 +514,40 @@ def test_over_large_post_elsewhere_is_still_refused(secretariat: User) -> None:
     response = _client_for(secretariat).post(reverse("secretariat:import_confirm"), {"text": "a" * (11 * 1024 * 1024)})
 
     assert response.status_code == 400
+
+
+# --- what the reading tells ------------------------------------------------------------------
+
+
+def test_import_of_a_word_file_with_tracked_changes_says_accepted_changes_only(
+    secretariat: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from importing.tests.corpus import word_docx
+
+    upload = SimpleUploadedFile("vienna.docx", word_docx(seed_text(VIENNA), tracked=True))
+    client = _client_for(secretariat)
+
+    response = _upload(client, upload, django_capture_on_commit_callbacks)
+
+    assert response.context["accepted_changes_only"] is True
+    assert "Accepted changes only" in response.content.decode()
+    assert response.context["counts"]["recommendations"] == 13
+    # Carried to the confirm step: a preview shown again still says so.
+    again = client.post(
+        reverse("secretariat:import_confirm"),
+        {**_confirm_data(response.context["form"].initial["text"]), "accepted_changes_only": "True", "title": ""},
+    )
+    assert again.context["accepted_changes_only"] is True
+
+
+def test_import_of_a_word_file_without_tracked_changes_says_nothing_of_them(
+    secretariat: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from importing.tests.corpus import word_docx
+
+    upload = SimpleUploadedFile("vienna.docx", word_docx(seed_text(VIENNA)))
+
+    response = _upload(_client_for(secretariat), upload, django_capture_on_commit_callbacks)
+
+    assert response.context["accepted_changes_only"] is False
+    assert "Accepted changes only" not in response.content.decode()

@@ -76,6 +76,11 @@ CONFIDENTIAL_SECRETS = (CONFIDENTIAL_NAME, CONFIDENTIAL_SLUG, "yarrow-office@exa
 NETWORK_NAME = "Quince Network Ring"
 NETWORK_SLUG = "quince-network-ring"
 NETWORK_SECRETS = (NETWORK_NAME, NETWORK_SLUG, "quince-office@example.org")
+# A draft convening: nothing of it may show outside the secretariat, its references answer as
+# references to nothing do (recommendations/tests/test_references.py compares the two).
+DRAFT_CODE = "WDM-2099-DRF"
+DRAFT_REFERENCE = f"{DRAFT_CODE}/R1"
+DRAFT_SECRETS = ("Wistful Draft Gathering", "wistful-draft-marker-5521", "wistful-draft-gathering")
 # Control names: one letter differs, so the same page about an organization that does not exist.
 CONTROL_WORDS = {"zephyr": "xephyr", "yarrow": "xarrow", "quince": "xuince"}
 
@@ -95,13 +100,14 @@ SEARCH_PARAMETERS = [
     ("organization", CONFIDENTIAL_SLUG),
     ("owner", CONFIDENTIAL_SLUG),
     ("q", NETWORK_NAME),
+    ("q", f"{DRAFT_REFERENCE}.a"),
 ]
 
 
 def secrets_for(persona: str) -> tuple[str, ...]:
     """What this persona must never read: the network-only participant is a network member's to see."""
     network = () if persona == "cso" else NETWORK_SECRETS
-    return SECRETS + CONFIDENTIAL_SECRETS + network
+    return SECRETS + CONFIDENTIAL_SECRETS + network + DRAFT_SECRETS
 
 
 @dataclass
@@ -132,6 +138,13 @@ CANDIDATES: dict[tuple[str, str], Callable[[Data], list[Any]]] = {
     ("organizations", "slug"): lambda d: _slugs(d.organizations),
     ("my-organization", "slug"): lambda d: _slugs(d.organizations),
     ("r", "number"): lambda d: sorted({r.number for r in d.recommendations}),
+    # Citable references, in the forms people paste: a draft's among them.
+    ("r", "reference"): lambda d: (
+        [c.code for c in d.convenings]
+        + [r.reference for r in d.recommendations]
+        + [f"{r.convening.code.lower()} {r.number}a" for r in d.recommendations[:3]]
+        + [DRAFT_REFERENCE, f"{DRAFT_REFERENCE}.a", "NO-2000-SUCH/R1"]
+    ),
     ("recommendations", "pk"): lambda d: [r.pk for r in d.recommendations],
     # The API's lookups: a recommendation by its reference, a convening by its code.
     ("recommendations", "reference"): lambda d: [r.reference for r in d.recommendations],
@@ -183,6 +196,7 @@ def data() -> Data:
     Membership.objects.create(
         user=User.objects.create_user(username="unverified"), organization=unverified, state=Membership.State.APPROVED
     )
+    add_draft_convening()
     return Data(
         secret=secret,
         convenings=list(Convening.objects.all()),
@@ -238,6 +252,22 @@ def add_hidden_participants(convening: Convening, *, owner_too: Organization) ->
             defaults={"owner": owner, "due_date": today - dt.timedelta(days=2)},
         )
     return [confidential, network]
+
+
+def add_draft_convening() -> None:
+    """A draft with one recommendation and a sub-item, under the marker names of DRAFT_SECRETS."""
+    draft = Convening.objects.create(
+        title="Wistful Draft Gathering",
+        slug="wistful-draft-gathering",
+        code=DRAFT_CODE,
+        start_date=dt.date(2099, 1, 1),
+        country="Austria",
+        status=Convening.Status.DRAFT,
+    )
+    recommendation = Recommendation.objects.create(
+        convening=draft, number=1, headline="Wistful draft headline", body="wistful-draft-marker-5521"
+    )
+    recommendation.sub_items.create(letter="a", text="Wistful Draft Gathering sub-item")
 
 
 def endorse_secretly(data: Data) -> None:

@@ -107,7 +107,11 @@ def test_recommendation_list_counts_each_facet_with_the_other_filters() -> None:
     assert len(listed(response)) == 2
     assert {(o.value, o.count, o.selected) for o in facets.theme} == {("youth", 2, True), ("gender", 1, False)}
     assert {(o.value, o.count, o.selected) for o in facets.status} == {("submitted", 2, True), ("proposed", 1, False)}
-    assert '<option value="gender">Gender (1)</option>' in response.content.decode()
+    html = response.content.decode()
+    assert re.search(
+        r'<input type="checkbox" id="f-theme-\d+" name="theme" value="gender"> Gender <span class="count">\(1\)', html
+    )
+    assert re.search(r'<input type="checkbox" id="f-theme-\d+" name="theme" value="youth" checked> Youth', html)
 
 
 @pytest.mark.parametrize(
@@ -127,7 +131,8 @@ def test_recommendation_list_sorts(sort: str, expected: list[str]) -> None:
     RecommendationFactory.create(convening=new, headline="New")
     EndorsementFactory.create_batch(2, recommendation=popular)
 
-    response = Client().get(f"/recommendations/?sort={sort}")
+    # The default sort (newest) is dropped from the address by a redirect.
+    response = Client().get(f"/recommendations/?sort={sort}", follow=True)
 
     assert listed(response) == expected
 
@@ -222,14 +227,21 @@ def test_recommendation_list_answers_htmx_with_the_panel_only() -> None:
 
 
 def test_recommendation_list_works_as_a_plain_get_form() -> None:
-    RecommendationFactory.create()
+    recommendation = RecommendationFactory.create(convening__country="Austria")
+    recommendation.themes.add(ThemeFactory.create())
+    recommendation.addressees.add(AddresseeFactory.create())
+    EndorsementFactory.create(recommendation=recommendation)
 
     html = Client().get("/recommendations/").content.decode()
 
     assert re.search(r'<form id="filters" class="filters" method="get" action="/recommendations/"', html)
-    for name in ("q", "theme", "addressee", "convening", "year", "status", "country", "endorsed_by", "sort"):
+    for name in ("q", "convening", "year_from", "year_to", "country", "endorsed_by", "sort"):
         assert f'name="{name}"' in html
         assert f'<label for="f-{name}"' in html
+    # Several values at once: a group of ticked boxes, named by its legend.
+    for name in ("theme", "addressee", "status", "region"):
+        assert f'<input type="checkbox" id="f-{name}-1" name="{name}"' in html
+        assert f'<fieldset class="field facet-choices" id="f-{name}">' in html
 
 
 # --- Who may see what ----------------------------------------------------------------------

@@ -25,7 +25,7 @@
     if (!button) return;
     var source = document.querySelector(button.getAttribute("data-copy"));
     if (!source) return;
-    var text = "value" in source ? source.value : source.textContent;
+    var text = "value" in source ? source.value : (source.href || source.textContent);
     var status = button.parentNode.querySelector(".copy-status");
     copyText(text.trim()).then(function () {
       if (status) {
@@ -48,6 +48,22 @@
         if (details.getAttribute("data-active") === "0") details.open = false;
       });
     }
+  });
+  // Shared addresses carry only the filters that are set: a form marked data-omit-empty sends no
+  // empty field, nor a field left at its data-default (the server redirects a plain submission
+  // the same way, for browsers without this script).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || !form.hasAttribute || !form.hasAttribute("data-omit-empty")) return;
+    var data = event.detail.formData;
+    var defaults = {};
+    form.querySelectorAll("[data-default]").forEach(function (field) {
+      if (field.value === field.getAttribute("data-default")) defaults[field.name] = true;
+    });
+    var kept = [];
+    data.forEach(function (value, key) { if (value !== "" && !defaults[key]) kept.push([key, value]); });
+    Array.from(new Set(Array.from(data.keys()))).forEach(function (key) { data.delete(key); });
+    kept.forEach(function (pair) { data.append(pair[0], pair[1]); });
   });
   document.addEventListener("htmx:afterSettle", function (event) { revealCopyButtons(event.target); });
 })();
