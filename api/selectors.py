@@ -29,7 +29,12 @@ from recommendations.models import (
     SubItem,
     Theme,
 )
-from recommendations.selectors import active_endorsement_count, convening_detail, order_by_sort
+from recommendations.selectors import (
+    active_endorsement_count,
+    convening_detail,
+    order_by_sort,
+    recommendation_recurrence,
+)
 from tracking.selectors import recommendation_responses
 
 if TYPE_CHECKING:
@@ -87,7 +92,7 @@ def recommendation_rows(*, filterset: RecommendationFilter) -> QuerySet[Recommen
         # ts_rank is a float4, which reaches Python rounded to its printed digits: a cursor could
         # not name the last row's rank exactly. Its double-precision cast round-trips.
         rows = rows.annotate(rank=Cast("relevance", FloatField())).order_by("-rank", *ordering[1:])
-    columns = ("convening_id", "number", "headline", "body", "status", "updated_at", "superseded_by_id")
+    columns = ("convening_id", "number", "headline", "body", "status", "updated_at")
     return _list_prefetches(rows).only(*columns, *CONVENING_COLUMNS)
 
 
@@ -98,13 +103,11 @@ def recommendation_by_reference(*, user: Reader, reference: str) -> Recommendati
         raise Recommendation.DoesNotExist
     recommendation = (
         _list_prefetches(Recommendation.objects.visible_to(user), responses=False)
-        .select_related("superseded_by__convening")
         .annotate(endorsement_count=active_endorsement_count())
         .get(convening__code__iexact=parsed.code, number=parsed.number)
     )
-    later = recommendation.superseded_by
-    if later is not None and not Recommendation.objects.visible_to(user).filter(pk=later.pk).exists():
-        recommendation.superseded_by = None  # a draft's reference is not for this reader
+    # Links and restatements through visible_to: a draft's reference is not for this reader.
+    recommendation.recurrence = recommendation_recurrence(user=user, recommendation=recommendation)  # type: ignore[attr-defined]
     tracking = recommendation_responses(user=user, recommendation=recommendation, today=portal_today())
     summary = endorsement_summary(user=user, recommendation=recommendation)
     recommendation.response_rows = tracking["responses"]  # type: ignore[attr-defined]  # shaped for the serializer

@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from events.models import Convening, NextStep, Participation
 from organizations.models import Organization
-from recommendations.models import Addressee, Letter, Status, StatusUpdate
+from recommendations.models import Addressee, Letter, RecommendationLink, Status, StatusUpdate
 
 
 def absolute(context: dict[str, Any], path: str) -> str:
@@ -139,10 +139,28 @@ class RecommendationDetailSerializer(RecommendationSerializer):
         source="unnamed_count", read_only=True, help_text="Endorsements counted whose organizations are not named."
     )
     superseded_by = serializers.SerializerMethodField(help_text="Reference of the recommendation that supersedes it.")
+    restates = serializers.SerializerMethodField(help_text="References of the earlier recommendations it restates.")
+    restated_by = serializers.SerializerMethodField(help_text="References of the later ones restating it.")
+    times_asked = serializers.SerializerMethodField(help_text="How often it was asked, its restatements included.")
+    first_asked = serializers.SerializerMethodField(help_text="The date it was first asked (its chain's first).")
 
     def get_superseded_by(self, recommendation: Any) -> str | None:
-        later = recommendation.superseded_by
-        return later.reference if later is not None else None
+        later = recommendation.recurrence.superseded_by
+        return later[0].reference if later else None
+
+    def get_restates(self, recommendation: Any) -> list[str]:
+        return [r.reference for r in recommendation.recurrence.linked(RecommendationLink.Kind.RESTATES, outgoing=True)]
+
+    def get_restated_by(self, recommendation: Any) -> list[str]:
+        return [r.reference for r in recommendation.recurrence.linked(RecommendationLink.Kind.RESTATES, outgoing=False)]
+
+    def get_times_asked(self, recommendation: Any) -> int:
+        return int(recommendation.recurrence.times_asked)
+
+    @extend_schema_field({"type": "string", "format": "date"})
+    def get_first_asked(self, recommendation: Any) -> str:
+        first = recommendation.recurrence.first or recommendation
+        return str(first.convening.start_date.isoformat())
 
 
 class ThemeSerializer(serializers.Serializer):

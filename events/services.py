@@ -35,6 +35,7 @@ def convening_publish(*, convening: Convening, confirm_duplicate: bool = False) 
         raise PublishNeedsConfirmation(convening)
     convening.publish()
     convening.content_version = convening_content_changed(convening_id=convening.pk)
+    transaction.on_commit(partial(signals.convening_published.send, sender=Convening, convening_id=convening.pk))
     return convening
 
 

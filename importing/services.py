@@ -28,6 +28,7 @@ from events.services import convening_content_changed, convening_publish
 from gsx_portal.history import history_actor
 from organizations.models import Organization
 from recommendations.models import Recommendation, SubItem
+from recommendations.services import recurrence_suggestions_enqueue
 
 from .models import DocumentRead
 from .parser import ParseResult, Problem
@@ -645,10 +646,12 @@ def convening_import(
         _sync_convenors(convening=convening, convenors=convenors, visibility=meta.convenor_visibility)
 
     if publish:
-        convening_publish(convening=convening, confirm_duplicate=confirm_duplicate)
-    elif into is not None:
-        # A draft's documents can be rendered for staff: their version moves with the re-import.
-        convening_content_changed(convening_id=convening.pk)
+        convening_publish(convening=convening, confirm_duplicate=confirm_duplicate)  # suggests on publishing
+    else:
+        if into is not None:
+            # A draft's documents can be rendered for staff: their version moves with the re-import.
+            convening_content_changed(convening_id=convening.pk)
+        recurrence_suggestions_enqueue(convening_id=convening.pk)
     return convening
 
 

@@ -20,7 +20,17 @@ from gsx_portal.clock import portal_today
 from gsx_portal.history import history_actor
 
 from . import validators
-from .models import Addressee, AddresseeResponse, Endorsement, Letter, Recommendation, StatusUpdate, SubItem, Theme
+from .models import (
+    Addressee,
+    AddresseeResponse,
+    Endorsement,
+    Letter,
+    Recommendation,
+    RecommendationLink,
+    StatusUpdate,
+    SubItem,
+    Theme,
+)
 from .services import recommendation_status_refresh
 
 
@@ -118,15 +128,25 @@ class StatusUpdateInline(admin.StackedInline):
     ]
 
 
+class RecommendationLinkInline(admin.TabularInline):
+    """Links made here (among them what "superseded by" was) are this recommendation's outgoing ones."""
+
+    model = RecommendationLink
+    fk_name = "from_recommendation"
+    extra = 0
+    fields = ["kind", "to_recommendation", "note"]
+    autocomplete_fields = ["to_recommendation"]
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(SimpleHistoryAdmin):
     form = RecommendationAdminForm
     list_display = ["reference", "headline", "status", "convening"]
     list_filter = ["status", "convening", "themes", "addressees"]
     search_fields = ["headline", "body", "convening__code", "convening__title"]
-    autocomplete_fields = ["convening", "themes", "addressees", "superseded_by", "source_paragraphs"]
+    autocomplete_fields = ["convening", "themes", "addressees", "source_paragraphs"]
     list_select_related = ["convening"]
-    inlines = [SubItemInline, AddresseeResponseInline, StatusUpdateInline]
+    inlines = [SubItemInline, RecommendationLinkInline, AddresseeResponseInline, StatusUpdateInline]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Recommendation | None = None) -> list[str]:
         # Citable references must not move once the convening is out. The status is derived

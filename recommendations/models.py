@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -104,9 +105,6 @@ class Recommendation(models.Model):
         Addressee, blank=True, related_name="recommendations", verbose_name=_("addressees")
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED)
-    superseded_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="supersedes"
-    )
     # Provenance: the summary paragraphs a proposal was promoted from.
     source_paragraphs = models.ManyToManyField(
         Paragraph, blank=True, related_name="promoted_recommendations", verbose_name=_("source paragraphs")
@@ -408,3 +406,115 @@ class StatusUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_status_display()}"
+
+
+class RecommendationLinkQuerySet(models.QuerySet["RecommendationLink"]):
+    def visible_to(self, user: User | AnonymousUser | None) -> RecommendationLinkQuerySet:
+        """Links whose two ends the reader may see: a link to a draft is neither shown nor counted."""
+        if is_secretariat(user):
+            return self.all()
+        return self.filter(
+            from_recommendation__convening__status=Convening.Status.PUBLISHED,
+            to_recommendation__convening__status=Convening.Status.PUBLISHED,
+        )
+
+    def touching(self, recommendation_ids: Iterable[int]) -> RecommendationLinkQuerySet:
+        ids = list(recommendation_ids)
+        return self.filter(Q(from_recommendation_id__in=ids) | Q(to_recommendation_id__in=ids))
+
+
+class RecommendationLink(models.Model):
+    """A recommendation's relation to another, made or confirmed by the secretariat.
+
+    Directed from the later to the earlier: R4 of 2021 *restates* R2 of 2017. "Superseded by"
+    is this link read backwards.
+    """
+
+    class Kind(models.TextChoices):
+        RESTATES = "restates", _("restates")
+        BUILDS_ON = "builds_on", _("builds on")
+        SUPERSEDES = "supersedes", _("supersedes")
+        CONTRADICTS = "contradicts", _("contradicts")
+
+    # How the link reads from its other end.
+    INVERSE_LABELS = {
+        Kind.RESTATES: _("restated by"),
+        Kind.BUILDS_ON: _("built on by"),
+        Kind.SUPERSEDES: _("superseded by"),
+        Kind.CONTRADICTS: _("contradicted by"),
+    }
+
+    from_recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="links_from", verbose_name=_("from")
+    )
+    to_recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="links_to", verbose_name=_("to")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = RecommendationLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            # One relation per ordered pair: "restates" and "contradicts" at once would say nothing.
+            models.UniqueConstraint(
+                fields=["from_recommendation", "to_recommendation"], name="recommendationlink_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_recommendation=models.F("to_recommendation")), name="recommendationlink_not_self"
+            ),
+        ]
+        verbose_name = _("recommendation link")
+        verbose_name_plural = _("recommendation links")
+
+    def __str__(self) -> str:
+        return f"{self.from_recommendation_id} {self.kind} {self.to_recommendation_id}"
+
+    def label_from(self, recommendation_id: int) -> str:
+        """The kind as read from ``recommendation_id``'s page."""
+        if recommendation_id == self.from_recommendation_id:
+            return str(self.get_kind_display())
+        return str(self.INVERSE_LABELS[self.Kind(self.kind)])
+
+
+class RecurrenceSuggestion(models.Model):
+    """A machine's guess that two recommendations of different convenings ask the same thing.
+
+    Secretariat only. Confirming makes a ``RecommendationLink``; a dismissed pair (in either
+    order) is never suggested again.
+    """
+
+    class State(models.TextChoices):
+        SUGGESTED = "suggested", _("Suggested")
+        CONFIRMED = "confirmed", _("Confirmed")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="recurrence_suggestions")
+    candidate = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("score"))
+    shared = models.JSONField(_("shared phrases"), default=list, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.SUGGESTED)
+    link = models.ForeignKey(RecommendationLink, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recommendation", "-score", "candidate"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "candidate"], name="recurrencesuggestion_unique_pair"),
+        ]
+        verbose_name = _("recurrence suggestion")
+        verbose_name_plural = _("recurrence suggestions")
+
+    def __str__(self) -> str:
+        return f"{self.recommendation_id} ~ {self.candidate_id} ({self.score:.2f}, {self.state})"

@@ -17,11 +17,22 @@ from django.urls import reverse
 
 from events.models import Convening, NextStep, Paragraph, Participation, Session
 from gsx_portal import regions
+from gsx_portal.clock import portal_today
 from gsx_portal.filtering import FacetCounts, FacetOption, facet_count, facet_options
 from organizations.models import Organization
 
 from .filters import RecommendationFilter, Sort
-from .models import Addressee, Endorsement, Recommendation, Status, SubItem, Theme
+from .models import (
+    Addressee,
+    Endorsement,
+    Recommendation,
+    RecommendationLink,
+    RecurrenceSuggestion,
+    Status,
+    StatusUpdate,
+    SubItem,
+    Theme,
+)
 from .references import Reference
 from .search import with_relevance
 
@@ -336,7 +347,7 @@ def recommendation_detail(*, user: User | AnonymousUser | None, slug: str, numbe
     """
     return (
         Recommendation.objects.visible_to(user)
-        .select_related("convening", "superseded_by__convening")
+        .select_related("convening")
         .annotate(
             endorsement_count=active_endorsement_count(),
             unnamed_count=active_endorsement_count(unnamed_only=True),
@@ -349,11 +360,6 @@ def recommendation_detail(*, user: User | AnonymousUser | None, slug: str, numbe
             Prefetch(
                 "source_paragraphs",
                 queryset=Paragraph.objects.select_related("session").order_by("number"),
-            ),
-            Prefetch(
-                "supersedes",
-                queryset=Recommendation.objects.visible_to(user).select_related("convening"),
-                to_attr="visible_supersedes",
             ),
         )
         .get(convening__slug=slug, number=number)
@@ -522,3 +528,142 @@ def reference_target(*, user: User | AnonymousUser | None, reference: Reference)
         return None
     url = reverse("recommendations:detail", kwargs={"slug": row["convening__slug"], "number": row["number"]})
     return url + (f"#r{row['number']}-{reference.letter}" if reference.letter else "")
+
+
+# --- Recurrence --------------------------------------------------------------------------------
+
+
+def convening_recurrence_suggestions(*, convening: Convening) -> list[Recommendation]:
+    """The convening's recommendations, each with ``open_suggestions`` (not dismissed), best first.
+
+    Secretariat only: callers check it (suggestions may name drafts)."""
+    suggestions = (
+        RecurrenceSuggestion.objects.exclude(state=RecurrenceSuggestion.State.DISMISSED)
+        .select_related("candidate__convening")
+        .order_by("-score", "candidate_id")
+    )
+    return list(
+        Recommendation.objects.filter(convening=convening)
+        .select_related("convening")
+        .prefetch_related(Prefetch("recurrence_suggestions", queryset=suggestions, to_attr="open_suggestions"))
+        .order_by("number")
+    )
+
+
+@dataclass
+class LinkedRecommendation:
+    """A recommendation linked to the one on the page, with the link read from the page's side."""
+
+    recommendation: Recommendation
+    kind: str
+    label: str
+    note: str
+    outgoing: bool  # the page's recommendation is the link's "from" (it restates, supersedes...)
+
+
+@dataclass
+class Recurrence:
+    """How often a recommendation has been asked, by its restatement chain (oldest first)."""
+
+    links: list[LinkedRecommendation] = field(default_factory=list)
+    chain: list[Recommendation] = field(default_factory=list)
+    timeline: list[StatusUpdate] = field(default_factory=list)
+
+    @property
+    def times_asked(self) -> int:
+        return len(self.chain) or 1
+
+    @property
+    def years_open(self) -> int:
+        """Whole years since it was first asked (0 in its first year)."""
+        first = self.first
+        if first is None:
+            return 0
+        today, asked = portal_today(), first.convening.start_date
+        return today.year - asked.year - ((today.month, today.day) < (asked.month, asked.day))
+
+    @property
+    def first(self) -> Recommendation | None:
+        return self.chain[0] if self.chain else None
+
+    @property
+    def latest(self) -> Recommendation | None:
+        return self.chain[-1] if self.chain else None
+
+    def linked(self, kind: str, *, outgoing: bool) -> list[Recommendation]:
+        return [x.recommendation for x in self.links if x.kind == kind and x.outgoing == outgoing]
+
+    @property
+    def superseded_by(self) -> list[Recommendation]:
+        return self.linked(RecommendationLink.Kind.SUPERSEDES, outgoing=False)
+
+    @property
+    def supersedes(self) -> list[Recommendation]:
+        return self.linked(RecommendationLink.Kind.SUPERSEDES, outgoing=True)
+
+
+def _asked_order(recommendation: Recommendation) -> tuple[Any, str, int]:
+    return (recommendation.convening.start_date, recommendation.convening.code, recommendation.number)
+
+
+def restatement_chains(*, user: User | AnonymousUser | None) -> list[set[int]]:
+    """The groups of recommendations joined by *restates* links the reader may see (two or more).
+
+    One query over the links' two id columns: restatements are few next to recommendations."""
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for a, b in (
+        RecommendationLink.objects.visible_to(user)
+        .filter(kind=RecommendationLink.Kind.RESTATES)
+        .values_list("from_recommendation_id", "to_recommendation_id")
+    ):
+        neighbours[a].add(b)
+        neighbours[b].add(a)
+    chains, seen = [], set()
+    for start in sorted(neighbours):
+        if start in seen:
+            continue
+        group, todo = set(), [start]
+        while todo:
+            pk = todo.pop()
+            if pk not in group:
+                group.add(pk)
+                todo.extend(neighbours[pk] - group)
+        seen |= group
+        chains.append(group)
+    return chains
+
+
+def recommendation_recurrence(*, user: User | AnonymousUser | None, recommendation: Recommendation) -> Recurrence:
+    """The page's links in both directions, its restatement chain and their combined timeline,
+    in four queries whatever their number; a link to anything the reader may not see is absent."""
+    links = (
+        RecommendationLink.objects.visible_to(user)
+        .touching([recommendation.pk])
+        .select_related("from_recommendation__convening", "to_recommendation__convening")
+        .order_by("kind", "pk")
+    )
+    linked = [
+        LinkedRecommendation(
+            recommendation=link.to_recommendation
+            if link.from_recommendation_id == recommendation.pk
+            else link.from_recommendation,
+            kind=link.kind,
+            label=link.label_from(recommendation.pk),
+            note=link.note,
+            outgoing=link.from_recommendation_id == recommendation.pk,
+        )
+        for link in links
+    ]
+    chain_ids = next((c for c in restatement_chains(user=user) if recommendation.pk in c), set())
+    if not chain_ids:
+        return Recurrence(links=linked)
+    chain = sorted(
+        Recommendation.objects.visible_to(user).filter(pk__in=chain_ids).select_related("convening"), key=_asked_order
+    )
+    timeline = list(
+        StatusUpdate.objects.visible_to(user)
+        .filter(recommendation_id__in=chain_ids)
+        .select_related("recommendation__convening", "addressee")
+        .order_by("-date", "-created_at", "-pk")
+    )
+    return Recurrence(links=linked, chain=chain, timeline=timeline)

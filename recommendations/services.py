@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,18 @@ from gsx_portal.history import history_actor
 from organizations.models import Membership, Organization
 
 from . import validators
-from .models import Addressee, AddresseeResponse, Endorsement, Letter, Recommendation, Status, StatusUpdate
+from .models import (
+    Addressee,
+    AddresseeResponse,
+    Endorsement,
+    Letter,
+    Recommendation,
+    RecommendationLink,
+    RecurrenceSuggestion,
+    Status,
+    StatusUpdate,
+    SubItem,
+)
 from .status_rule import derive_status, updates_per_addressee
 
 if TYPE_CHECKING:
@@ -352,3 +364,160 @@ def recommendation_promote(
     if convening.is_published:
         convening_content_changed(convening_id=convening.pk)
     return recommendation
+
+
+# --- Links and recurrence suggestions ---------------------------------------------------------
+
+RECURRENCE_CANDIDATES = 3  # per recommendation: the screen and the command show the best few
+
+
+class LinkRefused(Exception):
+    """A link that cannot be made; the message is for the secretariat."""
+
+
+def _later_first(a: Recommendation, b: Recommendation) -> tuple[Recommendation, Recommendation]:
+    """The later ask restates the earlier: order by the convenings' dates, then by id."""
+    key_a = (a.convening.start_date, a.pk)
+    key_b = (b.convening.start_date, b.pk)
+    return (a, b) if key_a >= key_b else (b, a)
+
+
+@transaction.atomic
+def recommendation_link_create(
+    *,
+    from_recommendation: Recommendation,
+    to_recommendation: Recommendation,
+    kind: str,
+    note: str = "",
+    user: User | AnonymousUser | None,
+) -> RecommendationLink:
+    """Link two recommendations; one link per pair (in either direction)."""
+    if from_recommendation.pk == to_recommendation.pk:
+        raise LinkRefused(_("A recommendation cannot be linked to itself."))
+    if RecommendationLink.objects.filter(
+        Q(from_recommendation=from_recommendation, to_recommendation=to_recommendation)
+        | Q(from_recommendation=to_recommendation, to_recommendation=from_recommendation)
+    ).exists():
+        raise LinkRefused(_("These two recommendations are linked already."))
+    link = RecommendationLink(
+        from_recommendation=from_recommendation,
+        to_recommendation=to_recommendation,
+        kind=RecommendationLink.Kind(kind),
+        note=note,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    link.full_clean()
+    history_actor(link, user=user).save()
+    for convening_id in {from_recommendation.convening_id, to_recommendation.convening_id}:
+        convening_content_changed(convening_id=convening_id)
+    return link
+
+
+@transaction.atomic
+def recurrence_suggestion_confirm(
+    *, suggestion: RecurrenceSuggestion, user: User | AnonymousUser | None, kind: str = "restates", note: str = ""
+) -> RecurrenceSuggestion:
+    """Confirm a suggestion: a link from the later to the earlier recommendation."""
+    suggestion = RecurrenceSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.state != RecurrenceSuggestion.State.SUGGESTED:
+        raise LinkRefused(_("This suggestion was decided already."))
+    later, earlier = _later_first(suggestion.recommendation, suggestion.candidate)
+    link = recommendation_link_create(
+        from_recommendation=later, to_recommendation=earlier, kind=kind, note=note, user=user
+    )
+    _decide_pair(suggestion, state=RecurrenceSuggestion.State.CONFIRMED, user=user, link=link)
+    suggestion.refresh_from_db()
+    return suggestion
+
+
+@transaction.atomic
+def recurrence_suggestion_dismiss(
+    *, suggestion: RecurrenceSuggestion, user: User | AnonymousUser | None
+) -> RecurrenceSuggestion:
+    """Dismiss a suggestion: this pair is never suggested again, in either order."""
+    suggestion = RecurrenceSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.state != RecurrenceSuggestion.State.SUGGESTED:
+        raise LinkRefused(_("This suggestion was decided already."))
+    _decide_pair(suggestion, state=RecurrenceSuggestion.State.DISMISSED, user=user)
+    suggestion.refresh_from_db()
+    return suggestion
+
+
+def _decide_pair(
+    suggestion: RecurrenceSuggestion,
+    *,
+    state: str,
+    user: User | AnonymousUser | None,
+    link: RecommendationLink | None = None,
+) -> None:
+    a, b = suggestion.recommendation_id, suggestion.candidate_id
+    RecurrenceSuggestion.objects.filter(
+        Q(recommendation_id=a, candidate_id=b) | Q(recommendation_id=b, candidate_id=a)
+    ).update(
+        state=state,
+        link=link,
+        decided_by=user if user is not None and user.is_authenticated else None,
+        decided_at=timezone.now(),
+    )
+
+
+def recurrence_documents() -> list[tuple[int, int, str]]:
+    """(id, convening id, text) of every recommendation, in two queries whatever their number."""
+    from .similarity import recommendation_text
+
+    items: dict[int, list[str]] = {}
+    for recommendation_id, text in SubItem.objects.order_by("recommendation_id", "letter").values_list(
+        "recommendation_id", "text"
+    ):
+        items.setdefault(recommendation_id, []).append(text)
+    return [
+        (pk, convening_id, recommendation_text(headline, body, items.get(pk, ())))
+        for pk, convening_id, headline, body in Recommendation.objects.order_by("pk").values_list(
+            "pk", "convening_id", "headline", "body"
+        )
+    ]
+
+
+def recurrence_suggestions_compute(*, convening_id: int) -> dict[str, int]:
+    """Suggest, for each recommendation of the convening, the recommendations of other convenings
+    that read most like it (above ``RECURRENCE_THRESHOLD``). Re-runnable: the open suggestions of
+    the convening are replaced; decided pairs and linked pairs are never suggested again."""
+    from .similarity import RECURRENCE_THRESHOLD, SimilarityIndex
+
+    documents = recurrence_documents()
+    own = [pk for pk, convening, _text in documents if convening == convening_id]
+    neighbours: list[list[Any]] = []
+    if own:
+        index = SimilarityIndex.build([(pk, text) for pk, _convening, text in documents])
+        del documents  # the texts live on in the index; the list need not
+        # Twice as many as kept: some may be pairs decided before, which are never shown again.
+        neighbours = index.nearest_many(own, 2 * RECURRENCE_CANDIDATES, exclude=own, min_score=RECURRENCE_THRESHOLD)
+    with transaction.atomic():
+        decided = RecurrenceSuggestion.objects.filter(Q(recommendation_id__in=own) | Q(candidate_id__in=own)).exclude(
+            recommendation_id__in=own, state=RecurrenceSuggestion.State.SUGGESTED
+        )
+        blocked = {frozenset(pair) for pair in decided.values_list("recommendation_id", "candidate_id")}
+        blocked |= {
+            frozenset(pair)
+            for pair in RecommendationLink.objects.touching(own).values_list(
+                "from_recommendation_id", "to_recommendation_id"
+            )
+        }
+        RecurrenceSuggestion.objects.filter(
+            recommendation_id__in=own, state=RecurrenceSuggestion.State.SUGGESTED
+        ).delete()
+        rows = [
+            RecurrenceSuggestion(recommendation_id=pk, candidate_id=n.id, score=n.score, shared=n.shared)
+            for pk, found in zip(own, neighbours, strict=True)
+            for n in [n for n in found if frozenset((pk, n.id)) not in blocked][:RECURRENCE_CANDIDATES]
+        ]
+        # A second run at the same time writes the same rows: the later one is a no-op.
+        RecurrenceSuggestion.objects.bulk_create(rows, ignore_conflicts=True)
+    return {"convening_id": convening_id, "recommendations": len(own), "suggestions": len(rows)}
+
+
+def recurrence_suggestions_enqueue(*, convening_id: int) -> None:
+    """After the caller's commit (never for a rolled-back import), compute in a worker."""
+    from .tasks import recurrence_suggestions_compute as task
+
+    transaction.on_commit(partial(task.apply_async, kwargs={"convening_id": convening_id}))

@@ -231,6 +231,7 @@ class RecommendationDetailView(DetailView[Recommendation]):
             if cited
             else [],
             permalink=self.request.build_absolute_uri(recommendation.get_absolute_url()),
+            recurrence=selectors.recommendation_recurrence(user=self.request.user, recommendation=recommendation),
         )
         return context
 

@@ -10,6 +10,7 @@ from recommendations.models import (
     Endorsement,
     Letter,
     Recommendation,
+    RecommendationLink,
     StatusUpdate,
     SubItem,
     Theme,
@@ -87,3 +88,12 @@ class StatusUpdateFactory(factory.django.DjangoModelFactory[StatusUpdate]):
 
     recommendation = factory.SubFactory(RecommendationFactory)
     status = "submitted"
+
+
+class RecommendationLinkFactory(factory.django.DjangoModelFactory[RecommendationLink]):
+    class Meta:
+        model = RecommendationLink
+
+    from_recommendation = factory.SubFactory(RecommendationFactory)
+    to_recommendation = factory.SubFactory(RecommendationFactory)
+    kind = RecommendationLink.Kind.RESTATES
