@@ -162,13 +162,13 @@ def main() -> int:
     plan = text_search(Recommendation.objects.order_by(), "mentoring schools").values("pk").explain(analyze=True)
     print("\nEXPLAIN ANALYZE of the text search (q=mentoring schools):")
     print(plan)
-    uses_index = "recommendation_search_gin" in plan
+    uses_index = "recommendation_document_gin" in plan
     print(f"\nGIN index used: {'yes' if uses_index else 'NO'}")
     # With the synonyms expanded and a negation: still the index.
     plan = text_search(Recommendation.objects.order_by(), "CSO security -online").values("pk").explain(analyze=True)
     print("\nEXPLAIN ANALYZE of the text search (q=CSO security -online, CSO expanded to its synonyms):")
     print(plan)
-    print(f"\nGIN index used: {'yes' if 'recommendation_search_gin' in plan else 'NO'}")
+    print(f"\nGIN index used: {'yes' if 'recommendation_document_gin' in plan else 'NO'}")
     return 0
 
 
