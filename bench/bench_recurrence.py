@@ -36,7 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.generate_bench_data import headline, sentence  # noqa: E402
+from generate_bench_data import headline, sentence  # noqa: E402  # beside this script
+
 from recommendations.similarity import RECURRENCE_THRESHOLD, SimilarityIndex, recommendation_text  # noqa: E402
 
 SEED = 16

@@ -27,7 +27,7 @@ def links_to_superseded_by(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0008_sqlite_fts5_search'),
+        ('recommendations', '0009_postgres_stored_search_documents'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
