@@ -7,13 +7,16 @@ citable reference and its permalink. No endorser is named: the count is all an e
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
 from gsx_portal.exports import Column, Table
 
 from .models import Letter, Recommendation
+
+if TYPE_CHECKING:
+    from .selectors import Chain
 
 
 def _annotated(name: str) -> Any:
@@ -60,5 +63,21 @@ LETTERS: Table[Letter] = Table(
             lambda letter: "; ".join(r.reference for r in letter.visible_recommendations),  # type: ignore[attr-defined]  # prefetched to_attr
             40,
         ),
+    ],
+)
+
+
+RECURRING: Table[Chain] = Table(
+    name="recurring-asks",
+    title=_("Recurring asks"),
+    columns=[
+        Column(_("First reference"), lambda c: c.first.reference, 18),
+        Column(_("Permalink"), lambda c: c.latest.get_absolute_url(), 40, link=True),
+        Column(_("Headline"), lambda c: c.latest.headline, 50),
+        Column(_("Times asked"), lambda c: c.times_asked, 10),
+        Column(_("First asked"), lambda c: c.first.convening.start_date, 12),
+        Column(_("Years open"), lambda c: c.years_open, 10),
+        Column(_("Status now"), lambda c: c.latest.get_status_display(), 14),
+        Column(_("References"), lambda c: "; ".join(r.reference for r in c.members), 50),
     ],
 )

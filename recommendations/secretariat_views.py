@@ -1,4 +1,5 @@
-"""The secretariat's screen that promotes a proposal inside paragraphs to a recommendation."""
+"""The secretariat's screens: promoting a proposal inside paragraphs to a recommendation; confirming or
+dismissing recurrence suggestions."""
 
 from __future__ import annotations
 
@@ -6,17 +7,26 @@ import re
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from events.models import Convening
 from organizations.access import secretariat_required
 
 from .forms import PromoteForm
-from .services import PromotionRefused, recommendation_promote
+from .models import RecommendationLink, RecurrenceSuggestion
+from .selectors import convening_recurrence_suggestions
+from .services import (
+    LinkRefused,
+    PromotionRefused,
+    recommendation_promote,
+    recurrence_suggestion_confirm,
+    recurrence_suggestion_dismiss,
+    recurrence_suggestions_enqueue,
+)
 
 _SELECTION_LIMIT = 5000
 
@@ -65,3 +75,64 @@ def _first_sentence(text: str, limit: int = 200) -> str:
     if len(sentence) > limit:
         sentence = sentence[: limit - 1].rsplit(" ", 1)[0] + "…"
     return sentence
+
+
+# --- Recurrence suggestions --------------------------------------------------------------------
+
+
+@secretariat_required
+@require_http_methods(["GET"])
+def recurrence_suggestions_view(request: HttpRequest, slug: str) -> HttpResponse:
+    from .similarity import RECURRENCE_THRESHOLD  # scikit-learn loads here, not in every web process
+
+    convening = get_object_or_404(Convening.objects.editable_by(request.user), slug=slug)
+    recommendations = convening_recurrence_suggestions(convening=convening)
+    return render(
+        request,
+        "recommendations/recurrence_suggestions.html",
+        {
+            "convening": convening,
+            "recommendations": recommendations,
+            "kinds": RecommendationLink.Kind.choices,
+            "threshold": RECURRENCE_THRESHOLD,
+        },
+    )
+
+
+@secretariat_required
+@require_POST
+def recurrence_suggestions_compute_view(request: HttpRequest, slug: str) -> HttpResponse:
+    convening = get_object_or_404(Convening.objects.editable_by(request.user), slug=slug)
+    recurrence_suggestions_enqueue(convening_id=convening.pk)
+    messages.success(request, _("The suggestions are being computed again; reload this page in a moment."))
+    return redirect("secretariat:recurrence", slug=convening.slug)
+
+
+@secretariat_required
+@require_POST
+def recurrence_suggestion_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    suggestion = get_object_or_404(
+        RecurrenceSuggestion.objects.select_related("recommendation__convening", "candidate__convening"), pk=pk
+    )
+    kind = request.POST.get("kind", RecommendationLink.Kind.RESTATES)
+    try:
+        if decision == "confirm":
+            if kind not in RecommendationLink.Kind.values:
+                raise LinkRefused(_("Choose how the two recommendations are related."))
+            recurrence_suggestion_confirm(
+                suggestion=suggestion, user=request.user, kind=kind, note=request.POST.get("note", "")[:2000]
+            )
+            messages.success(
+                request,
+                _("Linked: %(a)s and %(b)s.")
+                % {"a": suggestion.recommendation.reference, "b": suggestion.candidate.reference},
+            )
+        elif decision == "dismiss":
+            recurrence_suggestion_dismiss(suggestion=suggestion, user=request.user)
+            messages.success(request, _("Dismissed: this pair will not be suggested again."))
+        else:
+            raise Http404("No such decision")
+    except LinkRefused as exc:
+        messages.error(request, str(exc))
+    url = reverse("secretariat:recurrence", kwargs={"slug": suggestion.recommendation.convening.slug})
+    return redirect(f"{url}#{suggestion.recommendation.anchor}")

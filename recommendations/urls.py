@@ -8,6 +8,9 @@ urlpatterns = [
     path("recommendations/", views.RecommendationListView.as_view(), name="list"),
     path("recommendations/export.csv", views.recommendation_export, {"extension": "csv"}, name="export_csv"),
     path("recommendations/export.xlsx", views.recommendation_export, {"extension": "xlsx"}, name="export_xlsx"),
+    path("recommendations/recurring/", views.recurring_asks, name="recurring"),
+    path("recommendations/recurring.csv", views.recurring_export, {"extension": "csv"}, name="recurring_csv"),
+    path("recommendations/recurring.xlsx", views.recurring_export, {"extension": "xlsx"}, name="recurring_xlsx"),
     path("convenings/<slug:slug>/r/<int:number>/", views.RecommendationDetailView.as_view(), name="detail"),
     # Citable references: /r/CSD-2017-VIE/R2.b (the parser is recommendations/references.py).
     path("r/<path:reference>", views.reference_redirect, name="reference"),

@@ -28,7 +28,7 @@ from gsx_portal.exports import CHUNK, about_list, export_response
 
 from . import exports, search, selectors
 from .filters import RecommendationFilter, Sort
-from .models import Recommendation, SubItem, Theme
+from .models import Addressee, Recommendation, Status, SubItem, Theme
 from .references import MAX_REFERENCE_LENGTH, looks_like_code, parse_reference
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -302,3 +302,36 @@ def recommendation_export(request: HttpRequest, extension: str) -> HttpResponseB
     return export_response(
         table=exports.RECOMMENDATIONS, items=rows.iterator(chunk_size=CHUNK), about=about, extension=extension
     )
+
+
+@require_GET
+def recurring_asks(request: HttpRequest) -> HttpResponse:
+    filterset = recommendation_filterset(request)
+    chains = selectors.recurring_asks(user=request.user, filterset=filterset)
+    query = query_without(request.GET, "page", "per_page")
+    return render(
+        request,
+        "recommendations/recurring_asks.html",
+        {
+            "chains": chains,
+            "filterset": filterset,
+            "export_query": query,
+            "themes": Theme.objects.order_by("name"),
+            "addressees": Addressee.objects.order_by("name"),
+            "statuses": Status.choices,
+            "chosen": {name: request.GET.getlist(name) for name in ("theme", "addressee", "status")},
+        },
+    )
+
+
+@require_GET
+def recurring_export(request: HttpRequest, extension: str) -> HttpResponseBase:
+    filterset = recommendation_filterset(request)
+    about = about_list(
+        title=str(_("Recurring asks")),
+        path=reverse("recommendations:recurring"),
+        query=query_without(request.GET, "page", "per_page"),
+        filterset=filterset,
+    )
+    chains = selectors.recurring_asks(user=request.user, filterset=filterset)
+    return export_response(table=exports.RECURRING, items=chains, about=about, extension=extension)

@@ -57,6 +57,8 @@ from recommendations.models import (
     Endorsement,
     Letter,
     Recommendation,
+    RecommendationLink,
+    RecurrenceSuggestion,
     StatusUpdate,
     Theme,
 )
@@ -161,6 +163,7 @@ CANDIDATES: dict[tuple[str, str], Callable[[Data], list[Any]]] = {
     # The open-data version the crawl test builds first (tonight's), and one that does not exist.
     ("*", "version"): lambda d: [timezone.now().astimezone(dt.UTC).date().isoformat(), "1999-01-01"],
     ("*", "token"): lambda d: ["invalid-token"],
+    ("*", "decision"): lambda d: ["confirm", "dismiss"],
     ("*", "slug"): lambda d: _slugs(d.convenings) + _slugs(d.letters) + _slugs(d.themes) + _slugs(d.organizations),
     ("*", "pk"): lambda d: [1],
 }
@@ -265,9 +268,16 @@ def add_draft_convening() -> None:
         status=Convening.Status.DRAFT,
     )
     recommendation = Recommendation.objects.create(
-        convening=draft, number=1, headline="Wistful draft headline", body="wistful-draft-marker-5521"
+        convening=draft, number=1, headline="Wistful Draft Gathering headline", body="wistful-draft-marker-5521"
     )
     recommendation.sub_items.create(letter="a", text="Wistful Draft Gathering sub-item")
+    # Links and suggestions between a published recommendation and the draft: never shown, never
+    # counted outside the secretariat (the page's "Asked N times", links, API fields).
+    published = Recommendation.objects.filter(convening__status=Convening.Status.PUBLISHED).order_by("pk")
+    first, second = published[0], published[1]
+    RecommendationLink.objects.create(from_recommendation=recommendation, to_recommendation=first, kind="restates")
+    RecommendationLink.objects.create(from_recommendation=second, to_recommendation=first, kind="restates")
+    RecurrenceSuggestion.objects.create(recommendation=recommendation, candidate=second, score=0.5, shared=["x"])
 
 
 def endorse_secretly(data: Data) -> None:

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from conftest import client_for, vienna_convening
 from events.models import Convening
@@ -126,7 +127,10 @@ def test_a_pair_is_linked_once_and_never_to_itself(secretariat) -> None:
         recommendation_link_create(from_recommendation=a, to_recommendation=a, kind="restates", user=secretariat)
 
 
-def test_publishing_a_convening_computes_its_suggestions(django_capture_on_commit_callbacks) -> None:
+def test_publishing_a_convening_computes_its_suggestions(django_capture_on_commit_callbacks, monkeypatch) -> None:
+    from gsx_portal.celery import app
+
+    monkeypatch.setitem(app.conf, "task_always_eager", True)  # in-process on the broker's path too
     RecommendationFactory.create(headline="Protect human rights defenders who receive threats")
     draft = ConveningFactory.create(status=Convening.Status.DRAFT)
     newer = RecommendationFactory.create(convening=draft, headline="Protect the human rights defenders under threat")
@@ -215,3 +219,80 @@ def test_recommendation_page_queries_are_constant_over_1_and_10_restatements(ano
     short, long = chain_of(1), chain_of(10)
 
     assert queries_on(short[1].get_absolute_url(), anonymous) == queries_on(long[5].get_absolute_url(), anonymous)
+
+
+# --- The secretariat's screen ------------------------------------------------------------------
+
+
+def test_suggestions_screen_is_the_secretariat_s_only(anonymous, cso_member, secretariat) -> None:
+    suggestion = RecurrenceSuggestion.objects.create(
+        recommendation=RecommendationFactory.create(),
+        candidate=RecommendationFactory.create(),
+        score=0.4,
+        shared=["local languages"],
+    )
+    url = reverse("secretariat:recurrence", kwargs={"slug": suggestion.recommendation.convening.slug})
+
+    page = client_for(secretariat).get(url)
+
+    assert client_for(cso_member).get(url).status_code == 404
+    assert client_for(anonymous).get(url).status_code == 302
+    assert page.status_code == 200
+    assert suggestion.candidate.reference in page.content.decode()
+    assert "local languages" in page.content.decode()
+
+
+def test_confirm_and_dismiss_are_post_only_and_answer_a_bad_kind_clearly(secretariat, cso_member) -> None:
+    a, b, c = (RecommendationFactory.create() for _ in range(3))
+    first = RecurrenceSuggestion.objects.create(recommendation=a, candidate=b, score=0.4)
+    second = RecurrenceSuggestion.objects.create(recommendation=a, candidate=c, score=0.3)
+    client = client_for(secretariat)
+    confirm = reverse("secretariat:recurrence_decide", kwargs={"pk": first.pk, "decision": "confirm"})
+    dismiss = reverse("secretariat:recurrence_decide", kwargs={"pk": second.pk, "decision": "dismiss"})
+
+    assert client.get(confirm).status_code == 405
+    assert client_for(cso_member).post(confirm, {"kind": "restates"}).status_code == 404
+    refused = client.post(confirm, {"kind": "nonsense"}, follow=True)
+    client.post(confirm, {"kind": "builds_on", "note": "narrower"})
+    client.post(dismiss)
+
+    assert "Choose how the two recommendations are related." in refused.content.decode()
+    assert list(RecommendationLink.objects.values_list("kind", "note")) == [("builds_on", "narrower")]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.state, second.state) == ("confirmed", "dismissed")
+
+
+# --- Recurring asks ----------------------------------------------------------------------------
+
+
+def test_recurring_asks_groups_by_chain_most_asked_first_and_filters(anonymous) -> None:
+    three, two = chain_of(2), chain_of(1, status=Status.IMPLEMENTED)
+    url = reverse("recommendations:recurring")
+
+    html = client_for(anonymous).get(url).content.decode()
+    implemented = client_for(anonymous).get(url, {"status": "implemented"}).content.decode()
+
+    assert html.index(three[2].headline) < html.index(two[1].headline)
+    assert "Asked 3 times:" in html and "Asked 2 times:" in html
+    assert two[1].headline in implemented and three[2].headline not in implemented
+
+
+def test_recurring_asks_export_lists_each_chain_once(anonymous) -> None:
+    chain = chain_of(2)
+
+    response = client_for(anonymous).get(reverse("recommendations:recurring_csv"))
+
+    text = b"".join(response.streaming_content).decode() if response.streaming else response.content.decode()
+    rows = [line for line in text.splitlines() if chain[0].reference in line]
+    assert len(rows) == 1
+    assert ";".join(r.reference for r in chain).replace(";", "; ") in rows[0]
+
+
+def test_recurring_asks_runs_constant_queries_over_1_and_10_chains(anonymous) -> None:
+    chain_of(1)
+    one = queries_on(reverse("recommendations:recurring"), anonymous)
+    for _ in range(9):
+        chain_of(2)
+
+    assert queries_on(reverse("recommendations:recurring"), anonymous) == one
