@@ -24,6 +24,7 @@ PAGES = {
     "convening": CONVENING,
     "list": "/recommendations/?q=youth",
     "recommendation": RECOMMENDATION,
+    "recurring": "/recommendations/recurring/",
 }
 # Checkbox groups (theme, addressee, status, region) number their boxes: f-theme-1, f-theme-2 ...
 FILTER_IDS = [
@@ -50,6 +51,12 @@ def portal(db: None) -> None:
     # A transactional test starts from an empty database, without the data migration's group.
     secretariat_group()
     call_command("load_demo", stdout=io.StringIO())
+    # One recurring ask, so the recommendation page and "Recurring asks" show a chain.
+    from recommendations.models import Recommendation, RecommendationLink
+
+    first, *others = Recommendation.objects.published().order_by("convening__start_date", "number")[:2]
+    for later in others:
+        RecommendationLink.objects.create(from_recommendation=later, to_recommendation=first, kind="restates")
 
 
 def wait_for_query(page, part: str) -> None:
