@@ -28,6 +28,7 @@ from importing.services import (
     result_counts,
     source_sha256,
 )
+from importing.suggest_tags import suggest_tags, with_tag_suggestions
 
 
 class Command(BaseCommand):
@@ -51,7 +52,7 @@ class Command(BaseCommand):
         text = self._read(path)
         result = parse_summary(text)
         if options["dry_run"] and options["json"]:
-            self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False))
+            self.stdout.write(json.dumps(self._json(result), ensure_ascii=False))
             return
         for problem in result.problems:
             self.stderr.write(f"{path.name}:{problem.line}: {problem.message}")
@@ -70,7 +71,7 @@ class Command(BaseCommand):
             raise CommandError("No date was found in the document: pass --start-date YYYY-MM-DD.")
 
         if options["json"]:
-            self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False))
+            self.stdout.write(json.dumps(self._json(result), ensure_ascii=False))
         if unchanged is not None:
             self.stdout.write(f"{unchanged.code} was imported from this text before and is published; nothing changed.")
             self.stdout.write(unchanged.slug)
@@ -95,6 +96,11 @@ class Command(BaseCommand):
         verb = "Updated" if into else "Created"
         self.stdout.write(f"{verb} {state} {convening.code}: {self._counts(result)}.")
         self.stdout.write(convening.slug)
+
+    @staticmethod
+    def _json(result: ParseResult) -> dict[str, Any]:
+        """The parse result, with the suggested themes and addressees of each recommendation."""
+        return with_tag_suggestions(result.to_dict(), suggest_tags(result))
 
     def _read(self, path: Path) -> str:
         if not path.is_file():
