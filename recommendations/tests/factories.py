@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import factory
+from django.utils.text import slugify
 
 from events.tests.factories import ConveningFactory
 from organizations.tests.factories import OrganizationFactory
@@ -22,7 +23,9 @@ class ThemeFactory(factory.django.DjangoModelFactory[Theme]):
         django_get_or_create = ["slug"]
 
     name = factory.Sequence(lambda n: f"Theme {n}")
-    slug = factory.Sequence(lambda n: f"theme-{n}")
+    # From the name, so that ThemeFactory(name="Youth") is the vocabulary's youth (migration 0010)
+    # rather than a second theme of that name.
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
 
 
 class AddresseeFactory(factory.django.DjangoModelFactory[Addressee]):
@@ -31,7 +34,7 @@ class AddresseeFactory(factory.django.DjangoModelFactory[Addressee]):
         django_get_or_create = ["slug"]
 
     name = factory.Sequence(lambda n: f"Addressee {n}")
-    slug = factory.Sequence(lambda n: f"addressee-{n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))  # as ThemeFactory.slug
 
 
 class RecommendationFactory(factory.django.DjangoModelFactory[Recommendation]):
