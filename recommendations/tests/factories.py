@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import factory
 from django.utils.text import slugify
 
@@ -17,7 +19,17 @@ from recommendations.models import (
 )
 
 
-class ThemeFactory(factory.django.DjangoModelFactory[Theme]):
+class _VocabularyFactory(factory.django.DjangoModelFactory[Any]):
+    """The names of the installed vocabulary (migration 0010) are taken: a test asking for one under
+    another slug gets the installed row, as a second row of that name cannot exist."""
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        existing = model_class.objects.filter(name_en=kwargs.get("name")).first()
+        return existing or super()._create(model_class, *args, **kwargs)
+
+
+class ThemeFactory(_VocabularyFactory, factory.django.DjangoModelFactory[Theme]):
     class Meta:
         model = Theme
         django_get_or_create = ["slug"]
@@ -28,7 +40,7 @@ class ThemeFactory(factory.django.DjangoModelFactory[Theme]):
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
 
 
-class AddresseeFactory(factory.django.DjangoModelFactory[Addressee]):
+class AddresseeFactory(_VocabularyFactory, factory.django.DjangoModelFactory[Addressee]):
     class Meta:
         model = Addressee
         django_get_or_create = ["slug"]
