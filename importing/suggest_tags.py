@@ -66,15 +66,16 @@ def suggest_tags(result: ParseResult) -> dict[int, TagSuggestions]:
     )
 
 
-def _as_json(suggestions: list[Suggestion]) -> list[dict[str, Any]]:
+def _as_json(suggestions: Sequence[Any]) -> list[dict[str, Any]]:
     return [{"slug": s.slug, "name": s.name, "score": s.score, "because": list(s.because)} for s in suggestions]
 
 
-def with_tag_suggestions(data: dict[str, Any], suggestions: Mapping[int, TagSuggestions]) -> dict[str, Any]:
+def with_tag_suggestions(
+    data: dict[str, Any], *, themes: Mapping[int, Sequence[Any]], addressees: Mapping[int, Sequence[Any]]
+) -> dict[str, Any]:
     """``ParseResult.to_dict()`` with ``suggested_themes`` and ``suggested_addressees`` on each
-    recommendation (the command line's JSON)."""
+    recommendation (the command line's JSON), from suggestions keyed on its number."""
     for rec in data["recommendations"]:
-        found = suggestions.get(rec["number"], TagSuggestions())
-        rec["suggested_themes"] = _as_json(found.themes)
-        rec["suggested_addressees"] = _as_json(found.addressees)
+        rec["suggested_themes"] = _as_json(themes.get(rec["number"], []))
+        rec["suggested_addressees"] = _as_json(addressees.get(rec["number"], []))
     return data

@@ -1,6 +1,6 @@
 """The product's theme and addressee vocabulary: names in English, French and Russian, and a lexicon.
 
-Data, installed by the migration ``0010_vocabulary`` and read by nothing else at run time (the
+Data, installed by the migration ``0011_vocabulary`` and read by nothing else at run time (the
 database is the vocabulary from then on, and the secretariat may edit it in the admin). A lexicon
 is the genre's own words for the concept (preventing violent extremism, civil society, the UN and
 the OSCE), not any one document's sentences; ``importing/tag_lexicon.py`` stems both sides, so

@@ -20,7 +20,7 @@ from recommendations.models import (
 
 
 class _VocabularyFactory(factory.django.DjangoModelFactory[Any]):
-    """The names of the installed vocabulary (migration 0010) are taken: a test asking for one under
+    """The names of the installed vocabulary (migration 0011) are taken: a test asking for one under
     another slug gets the installed row, as a second row of that name cannot exist."""
 
     @classmethod
@@ -35,7 +35,7 @@ class ThemeFactory(_VocabularyFactory, factory.django.DjangoModelFactory[Theme])
         django_get_or_create = ["slug"]
 
     name = factory.Sequence(lambda n: f"Theme {n}")
-    # From the name, so that ThemeFactory(name="Youth") is the vocabulary's youth (migration 0010)
+    # From the name, so that ThemeFactory(name="Youth") is the vocabulary's youth (migration 0011)
     # rather than a second theme of that name.
     slug = factory.LazyAttribute(lambda o: slugify(o.name))
 

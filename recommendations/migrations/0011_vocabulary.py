@@ -17,6 +17,6 @@ def install(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("recommendations", "0009_theme_addressee_translations_lexicon")]
+    dependencies = [("recommendations", "0010_theme_addressee_translations_lexicon")]
 
     operations = [migrations.RunPython(install, migrations.RunPython.noop)]

@@ -14,7 +14,7 @@ def english_names_from_name(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recommendations", "0008_sqlite_fts5_search"),
+        ("recommendations", "0009_postgres_stored_search_documents"),
     ]
 
     operations = [
