@@ -61,7 +61,7 @@ def links_to_superseded_by(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0009_postgres_stored_search_documents'),
+        ('recommendations', '0011_vocabulary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
