@@ -6,22 +6,27 @@ that asked not to be named still counts. Names only ever come from ``Endorsement
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.models import Convening, NextStep, Paragraph, Participation, Session
 from gsx_portal import regions
 from gsx_portal.filtering import FacetCounts, FacetOption, facet_count, facet_options
+from gsx_portal.worklist import WORKLIST_ITEMS, WorkItem, WorklistEntry
 from organizations.models import Organization
 
 from .filters import RecommendationFilter, Sort
-from .models import Addressee, Endorsement, Recommendation, Status, SubItem, Theme
+from .models import Addressee, Endorsement, Letter, Recommendation, Status, StatusUpdate, SubItem, Theme
 from .references import Reference
 from .search import with_relevance
 
@@ -384,6 +389,48 @@ def secretariat_convening_detail(*, user: User | AnonymousUser | None, slug: str
     )
 
 
+def latest_status_update_date() -> Subquery:
+    """A subquery annotation: the date of the recommendation's latest status update, or None."""
+    latest = StatusUpdate.objects.filter(recommendation=OuterRef("pk")).order_by("-date", "-created_at")
+    return Subquery(latest.values("date")[:1])
+
+
+def convening_editor(*, user: User | AnonymousUser | None, slug: str) -> Convening:
+    """A convening as its editor shows it: the recommendations' table (themes, addressees, status,
+    endorsement count, last update) and every participation, in a fixed number of queries."""
+    recommendations = (
+        Recommendation.objects.order_by("number")
+        .annotate(endorsement_count=active_endorsement_count(), last_update=latest_status_update_date())
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("name")),
+            Prefetch("addressees", queryset=Addressee.objects.order_by("name")),
+        )
+    )
+    participations = Participation.objects.select_related("organization").order_by("role", "organization__name")
+    return (
+        Convening.objects.editable_by(user)
+        .prefetch_related(
+            Prefetch("recommendations", queryset=recommendations),
+            Prefetch("participations", queryset=participations),
+        )
+        .get(slug=slug)
+    )
+
+
+def editor_recommendation(*, user: User | AnonymousUser | None, slug: str, number: int) -> Recommendation:
+    """One row of the editor's table, with what the row shows."""
+    return (
+        Recommendation.objects.filter(convening__in=Convening.objects.editable_by(user))
+        .select_related("convening")
+        .annotate(endorsement_count=active_endorsement_count(), last_update=latest_status_update_date())
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("name")),
+            Prefetch("addressees", queryset=Addressee.objects.order_by("name")),
+        )
+        .get(convening__slug=slug, number=number)
+    )
+
+
 # --- Themes ---------------------------------------------------------------------------------
 
 
@@ -522,3 +569,76 @@ def reference_target(*, user: User | AnonymousUser | None, reference: Reference)
         return None
     url = reverse("recommendations:detail", kwargs={"slug": row["convening__slug"], "number": row["number"]})
     return url + (f"#r{row['number']}-{reference.letter}" if reference.letter else "")
+
+
+# --- The secretariat's worklist ---------------------------------------------------------------
+
+LETTER_CLOSING_DAYS = 7
+
+
+def untagged(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """Recommendations without a theme or without an addressee: lists and briefs miss them."""
+    no_theme = ~Exists(Recommendation.themes.through.objects.filter(recommendation_id=OuterRef("pk")))
+    no_addressee = ~Exists(Recommendation.addressees.through.objects.filter(recommendation_id=OuterRef("pk")))
+    return queryset.filter(no_theme | no_addressee)
+
+
+def worklist(*, user: User | AnonymousUser | None, today: dt.date) -> list[WorklistEntry]:
+    """Recommendations without a theme or addressee (per convening); letters closing this week."""
+    editable = Convening.objects.editable_by(user).listed()
+    per_convening = (
+        untagged(Recommendation.objects.filter(convening__in=editable))
+        .order_by()
+        .values("convening__code", "convening__slug", "convening__start_date")
+        .annotate(n=Count("pk"))
+        .order_by("-convening__start_date", "convening__code")
+    )
+    rows = list(per_convening)
+    untagged_items = [
+        WorkItem(
+            label=row["convening__code"],
+            url=reverse("secretariat:convening_edit", kwargs={"slug": row["convening__slug"]}) + "?missing=1",
+            detail=ngettext(
+                "%(n)s recommendation without a theme or addressee",
+                "%(n)s recommendations without a theme or addressee",
+                row["n"],
+            )
+            % {"n": row["n"]},
+        )
+        for row in rows[:WORKLIST_ITEMS]
+    ]
+    letters = (
+        Letter.objects.visible_to(user)
+        .filter(
+            state=Letter.State.CIRCULATING,
+            closes_on__gte=today,
+            closes_on__lte=today + dt.timedelta(days=LETTER_CLOSING_DAYS),
+        )
+        .order_by("closes_on", "title")
+    )
+    letter_items = [
+        WorkItem(
+            label=letter.title,
+            url=reverse("admin:recommendations_letter_change", args=[letter.pk]),
+            detail=_("closes %(date)s")
+            % {"date": date_format(letter.closes_on, "DATE_FORMAT") if letter.closes_on else ""},
+        )
+        for letter in letters[:WORKLIST_ITEMS]
+    ]
+    return [
+        WorklistEntry(
+            key="untagged",
+            title=str(_("Recommendations without a theme or addressee")),
+            count=sum(row["n"] for row in rows),
+            items=untagged_items,
+            item_count=len(rows),
+            url=reverse("secretariat:index") + "#convenings-heading",
+        ),
+        WorklistEntry(
+            key="letters_closing",
+            title=str(_("Letters closing this week")),
+            count=letters.count() if len(letter_items) == WORKLIST_ITEMS else len(letter_items),
+            items=letter_items,
+            url=reverse("recommendations:letter_list"),
+        ),
+    ]

@@ -12,6 +12,7 @@ savepoint and the endorsement that won is returned.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,7 +30,7 @@ from gsx_portal.history import history_actor
 from organizations.models import Membership, Organization
 
 from . import validators
-from .models import Addressee, AddresseeResponse, Endorsement, Letter, Recommendation, Status, StatusUpdate
+from .models import Addressee, AddresseeResponse, Endorsement, Letter, Recommendation, Status, StatusUpdate, Theme
 from .status_rule import derive_status, updates_per_addressee
 
 if TYPE_CHECKING:
@@ -351,4 +352,131 @@ def recommendation_promote(
     recommendation.source_paragraphs.set(paragraphs)
     if convening.is_published:
         convening_content_changed(convening_id=convening.pk)
+    return recommendation
+
+
+# --- The secretariat's bulk actions on a convening's recommendations ----------------------
+
+
+@dataclass(frozen=True)
+class TagChange:
+    """What a bulk action adds to or removes from each selected recommendation."""
+
+    add_themes: tuple[Theme, ...] = ()
+    remove_themes: tuple[Theme, ...] = ()
+    add_addressees: tuple[Addressee, ...] = ()
+    remove_addressees: tuple[Addressee, ...] = ()
+
+
+def _changed_convenings(recommendations: Sequence[Recommendation]) -> None:
+    for convening_id in sorted({r.convening_id for r in recommendations}):
+        convening_content_changed(convening_id=convening_id)
+
+
+@transaction.atomic
+def recommendations_tag(
+    *, recommendations: Sequence[Recommendation], change: TagChange, user: User | AnonymousUser | None
+) -> int:
+    """Add or remove themes and addressees on many recommendations at once; returns how many changed.
+
+    Through the relations' managers, one recommendation at a time, so each change is a version in
+    the recommendation's history. A changed addressee moves the derived status (a response more or
+    less), so it is re-derived as the admin does after a save.
+    """
+    changed = 0
+    for recommendation in recommendations:
+        history_actor(recommendation, user=user, reason=_("Bulk change in the convening editor"))
+        themes = set(recommendation.themes.values_list("pk", flat=True))
+        addressees = set(recommendation.addressees.values_list("pk", flat=True))
+        theme_add = [t for t in change.add_themes if t.pk not in themes]
+        theme_remove = [t for t in change.remove_themes if t.pk in themes]
+        addressee_add = [a for a in change.add_addressees if a.pk not in addressees]
+        addressee_remove = [a for a in change.remove_addressees if a.pk in addressees]
+        if theme_add:
+            recommendation.themes.add(*theme_add)
+        if theme_remove:
+            recommendation.themes.remove(*theme_remove)
+        if addressee_add:
+            recommendation.addressees.add(*addressee_add)
+        if addressee_remove:
+            recommendation.addressees.remove(*addressee_remove)
+        if addressee_add or addressee_remove:
+            recommendation_status_refresh(recommendation=recommendation)
+        if theme_add or theme_remove or addressee_add or addressee_remove:
+            changed += 1
+    if changed:
+        _changed_convenings(recommendations)
+    return changed
+
+
+@transaction.atomic
+def recommendations_owner_set(
+    *,
+    recommendations: Sequence[Recommendation],
+    owner: Organization | None,
+    addressee: Addressee | None = None,
+    user: User | AnonymousUser | None,
+) -> int:
+    """Set who follows up (``AddresseeResponse.owner``) on the selected recommendations' responses,
+    every addressee's or only ``addressee``'s; returns how many responses changed.
+
+    A recommendation's responses exist once it has addressees (the status refresh creates the
+    missing ones); one without addressees has nobody to follow up with and is left alone.
+    """
+    changed = 0
+    for recommendation in recommendations:
+        recommendation_status_refresh(recommendation=recommendation)
+        responses = AddresseeResponse.objects.filter(recommendation=recommendation)
+        if addressee is not None:
+            responses = responses.filter(addressee=addressee)
+        for response in responses:
+            if response.owner_id != (owner.pk if owner else None):
+                response.owner = owner
+                history_actor(response, user=user).save(update_fields=["owner", "updated_at"])
+                changed += 1
+    if changed:
+        _changed_convenings(recommendations)
+    return changed
+
+
+@transaction.atomic
+def status_updates_record(
+    *, recommendations: Sequence[Recommendation], user: User | AnonymousUser | None, **update: Any
+) -> list[StatusUpdate]:
+    """One recommendation-wide status update, recorded for each selected recommendation.
+
+    Each goes through ``status_update_record`` (the one writer of timelines); one refused
+    recommendation refuses them all, so a bulk update is recorded everywhere or nowhere.
+    """
+    recorded = []
+    for recommendation in recommendations:
+        try:
+            recorded.append(status_update_record(recommendation=recommendation, addressee=None, user=user, **update))
+        except ValidationError as exc:
+            raise ValidationError(
+                _("%(ref)s: %(problem)s") % {"ref": recommendation.reference, "problem": " ".join(exc.messages)}
+            ) from exc
+    return recorded
+
+
+@transaction.atomic
+def recommendation_edit(
+    *,
+    recommendation: Recommendation,
+    headline: str,
+    body: str,
+    themes: Sequence[Theme],
+    addressees: Sequence[Addressee],
+    user: User | AnonymousUser | None,
+) -> Recommendation:
+    """Save one recommendation from the editor's inline form: its text, themes and addressees."""
+    recommendation.headline = " ".join(headline.split())
+    recommendation.body = body.strip()
+    history_actor(recommendation, user=user).save(update_fields=["headline", "body", "updated_at"])
+    recommendation.themes.set(themes)
+    before = set(recommendation.addressees.values_list("pk", flat=True))
+    recommendation.addressees.set(addressees)
+    if before != {a.pk for a in addressees}:
+        recommendation_status_refresh(recommendation=recommendation)
+    _changed_convenings([recommendation])
     return recommendation

@@ -154,6 +154,8 @@ CANDIDATES: dict[tuple[str, str], Callable[[Data], list[Any]]] = {
     ("memberships", "pk"): lambda d: [m.pk for m in d.memberships],
     # One guess is enough: the dashboards link to every dataset they offer, and the crawl follows.
     ("data", "dataset"): lambda d: ["endorsements"],
+    # The convening editor's state changes (secretariat only: a 404 or the log-in for these personas).
+    ("state", "action"): lambda d: ["publish", "unpublish", "archive", "unarchive"],
     # An upload being read belongs to whoever uploaded it (importing.DocumentRead), and this test
     # may not import the importer: a UUID nobody owns is asked for, which must be a 404 to all.
     ("read", "read"): lambda d: ["8d7f6c1e-0000-4000-8000-000000000000"],
