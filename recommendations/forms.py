@@ -173,7 +173,6 @@ class TagChangeForm(forms.Form):
 
 
 class OwnerForm(forms.Form):
-
     use_required_attribute = False  # one HTML form holds every bulk action (see above)
     owner = forms.ModelChoiceField(
         label=_("Followed up by"), queryset=Organization.objects.order_by("name"), empty_label=_("Choose…")

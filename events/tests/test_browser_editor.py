@@ -143,4 +143,4 @@ def test_workspace_pages_pass_axe(page: Any, staff: User, vienna: Convening, wid
         screenshot(page, f"workspace-{name}-{width}")
         found[name] = _serious(page)
 
-    assert found == dict.fromkeys(pages, [])
+    assert found == {name: [] for name in pages}
