@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -25,6 +27,16 @@ class LetterListView(ListView[Letter]):
 
     def get_queryset(self) -> QuerySet[Letter]:
         return selectors.letter_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Signing straight from the list, for the letters open for signatures now.
+        letters = [letter for letter in context["letters"] if letter.is_open_for_signatures()]
+        quick = selectors.quick_endorsement(user=self.request.user, rows=letters, signing=True)
+        for letter in letters:
+            letter.quick_free = quick.free(letter.pk) if quick else []  # read by the template
+        context["quick"] = quick
+        return context
 
 
 @require_GET

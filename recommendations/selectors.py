@@ -360,6 +360,12 @@ def recommendation_detail(*, user: User | AnonymousUser | None, slug: str, numbe
                 queryset=Recommendation.objects.visible_to(user).select_related("convening"),
                 to_attr="visible_supersedes",
             ),
+            # The sign-on letters it supports, as this reader may see them (drafts are the secretariat's).
+            Prefetch(
+                "letters",
+                queryset=Letter.objects.visible_to(user).select_related("addressee").order_by("-created_at"),
+                to_attr="visible_letters",
+            ),
         )
         .get(convening__slug=slug, number=number)
     )
