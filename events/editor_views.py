@@ -85,6 +85,7 @@ def _editor(request: HttpRequest, convening: Convening, **forms: Any) -> HttpRes
         "selection_form": BulkSelectionForm(convening=convening),
         "tag_form": TagChangeForm(themes=themes, addressees=addressees),
         "owner_form": OwnerForm(),
+        "owner_choices": list(Organization.objects.only("pk", "name").order_by("name")),
         "status_form": BulkStatusForm(convening=convening),
         "search_form": search,
         "organization_results": _organization_results(convening, query),

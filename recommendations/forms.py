@@ -147,8 +147,9 @@ class TagChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.themes = {str(t.pk): t for t in themes}
         self.addressees = {str(a.pk): a for a in addressees}
-        self.fields["change"].choices = [  # type: ignore[attr-defined]  # a ChoiceField
-            ("", _("Choose a change…")),
+        # The page renders these groups itself: a widget's template per option is most of the page's time.
+        self.placeholder = _("Choose a change…")
+        self.groups: list[tuple[Any, list[tuple[str, str]]]] = [
             (_("Add theme"), [(f"theme+:{t.pk}", _("Add theme: %(name)s") % {"name": t}) for t in themes]),
             (_("Remove theme"), [(f"theme-:{t.pk}", _("Remove theme: %(name)s") % {"name": t}) for t in themes]),
             (
@@ -160,6 +161,7 @@ class TagChangeForm(forms.Form):
                 [(f"addressee-:{a.pk}", _("Remove addressee: %(name)s") % {"name": a}) for a in addressees],
             ),
         ]
+        self.fields["change"].choices = [("", self.placeholder), *self.groups]  # type: ignore[attr-defined]  # a ChoiceField
 
     def tag_change(self) -> TagChange:
         kind, pk = self.cleaned_data["change"].split(":", 1)

@@ -20,7 +20,8 @@ STALLED: Table[StalledRow] = Table(
         Column(_("Convening date"), lambda r: r.recommendation.convening.start_date, 14),
         Column(_("Response"), lambda r: r.response.get_status_display(), 16),
         Column(_("Response due by"), lambda r: r.response.due_date, 14),
-        Column(_("Overdue"), lambda r: _("yes") if r.overdue else "", 9),
+        # str(): a lazy translation is not a value openpyxl can write.
+        Column(_("Overdue"), lambda r: str(_("yes")) if r.overdue else "", 9),
         Column(_("Last update"), lambda r: r.last_update, 14),
         Column(_("Latest evidence"), lambda r: r.evidence.date if r.evidence else None, 14),
         Column(_("Evidence link"), lambda r: r.evidence.evidence_url if r.evidence else "", 40),

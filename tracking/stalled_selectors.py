@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from recommendations.models import Addressee, AddresseeResponse, Recommendation, Status, StatusUpdate
@@ -89,7 +89,13 @@ def stalled_rows(
             Q(last_update__lt=cutoff) | Q(last_update__isnull=True, recommendation__convening__start_date__lt=cutoff)
         )
         .select_related("addressee", "recommendation__convening")
-        .order_by("addressee__name", "last_update", "recommendation__convening__start_date", "recommendation__number")
+        # Never updated first, as SQLite sorts NULLs and PostgreSQL does only when told.
+        .order_by(
+            "addressee__name",
+            F("last_update").asc(nulls_first=True),
+            "recommendation__convening__start_date",
+            "recommendation__number",
+        )
     )
     if addressee is not None:
         responses = responses.filter(addressee=addressee)

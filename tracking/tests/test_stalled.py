@@ -143,7 +143,13 @@ def test_the_export_carries_response_due_date_last_update_and_latest_evidence(cl
     assert "# Filters: No status update for at least (months): 3" in body
 
 
-def test_the_xlsx_export_answers(client: Client) -> None:
+def test_the_xlsx_export_answers_with_every_kind_of_cell(client: Client) -> None:
+    recommendation = RecommendationFactory.create(convening__start_date=LONG_AGO)
+    (overdue,) = _addressed(recommendation, AddresseeFactory.create())
+    overdue.due_date = TODAY - dt.timedelta(days=30)  # overdue: a translated "yes"
+    overdue.save(update_fields=["due_date"])
+    _update(recommendation, days_ago=300, evidence_file=SimpleUploadedFile("proof.pdf", b"%PDF-1.4 evidence"))
+
     response = client.get(reverse("tracking:stalled_export_xlsx"))
 
     assert response.status_code == 200
