@@ -206,19 +206,31 @@ def quick_endorsement(
 ) -> QuickEndorsement | None:
     """For a page of recommendations (or of letters, ``signing``); None when the user acts for no
     organization, and then the list offers nothing."""
-    organizations = list(Organization.objects.acting_for(user).order_by("name"))
-    if not organizations or user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated:
         return None
-    target = "letter" if signing else "recommendation"
-    backed = set(
-        Endorsement.objects.active()
-        .filter(organization__in=[o.pk for o in organizations], **{f"{target}__in": [row.pk for row in rows]})
-        .values_list(f"{target}_id", "organization_id")
+    # The memberships that let the user act (Organization.objects.acting_for), with their job
+    # titles, in one query.
+    memberships = list(
+        Membership.objects.network_of(user).select_related("organization").order_by("organization__name")
     )
-    title = Membership.objects.filter(user=user, organization=organizations[0]).values_list("title", flat=True).first()
+    if not memberships:
+        return None
+    organizations = list({m.organization_id: m.organization for m in memberships}.values())
+    target = "letter" if signing else "recommendation"
+    ids = [row.pk for row in rows]
+    backed = (
+        set(
+            Endorsement.objects.active()
+            .filter(organization__in=[o.pk for o in organizations], **{f"{target}__in": ids})
+            .values_list(f"{target}_id", "organization_id")
+        )
+        if ids
+        else set()
+    )
+    title = memberships[0].title
     return QuickEndorsement(
         organizations=organizations,
         backed=backed,
         signatory_name=user.get_full_name(),
-        signatory_title=title or "",
+        signatory_title=title,
     )
