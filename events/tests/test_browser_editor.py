@@ -9,10 +9,8 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 
-from conftest import VIENNA, browser_login, screenshot, seed_text, totp_device_for
+from conftest import browser_login, screenshot, totp_device_for, vienna_convening
 from events.models import Convening, Participation
-from importing.parser import parse_summary
-from importing.services import ImportMetadata, convening_import
 from organizations.tests.factories import OrganizationFactory, UserFactory
 from recommendations.models import Recommendation
 from recommendations.tests.factories import AddresseeFactory, ThemeFactory
@@ -34,8 +32,7 @@ def staff() -> User:
 
 @pytest.fixture
 def vienna() -> Convening:
-    result = parse_summary(seed_text(VIENNA))
-    convening = convening_import(result=result, metadata=ImportMetadata.from_result(result), user=None)
+    convening = vienna_convening()  # imported by the importer's own service (conftest.py)
     for name in ("Capacity", "Youth", "Gender", "Legal and political space"):
         ThemeFactory.create(name=name, slug=name.lower().replace(" ", "-"))
     for name in ("Participating States", "OSCE executive structures", "Donors"):
