@@ -20,6 +20,14 @@ from events.models import Convening, Participation
 from events.tests.factories import ConveningFactory
 from importing.parser import parse_summary
 from importing.selectors import import_suggestions, organization_directory
+from importing.services import (
+    AcceptedParticipant,
+    AcceptedProposal,
+    AcceptedSuggestions,
+    ImportMetadata,
+    ImportRefused,
+    convening_import,
+)
 from importing.suggest_entities import CO_CHAIR, CONVENOR, PARTICIPANT, suggest_entities
 from importing.tests.documents import SMALL_SUMMARY
 from organizations.models import Organization
@@ -400,3 +408,39 @@ def test_a_match_to_a_confidential_participant_is_shown_only_to_the_secretariat(
     assert "WS-2016-XYZ" not in staff_page and "A closed workshop" not in staff_page
     assert member_post.status_code == 404
     assert Convening.objects.count() == 1
+
+
+# --- the service ---------------------------------------------------------------------------------
+
+
+def test_an_organization_named_twice_gets_one_participation_with_the_stronger_role_and_safer_visibility() -> None:
+    organization = OrganizationFactory.create(name="Lagoon Watch")
+    result = parse_summary(SMALL_SUMMARY)
+    metadata = ImportMetadata.from_result(result, convenors=[organization], convenor_visibility="public")
+    accepted = AcceptedSuggestions(
+        participants=[
+            AcceptedParticipant(role="participant", visibility="network", organization=organization),
+            AcceptedParticipant(role="speaker", visibility="public", name="lagoon watch"),
+        ]
+    )
+
+    convening = convening_import(result=result, metadata=metadata, user=None, accepted=accepted)
+
+    assert list(convening.participations.values_list("organization", "role", "visibility")) == [
+        (organization.pk, "convenor", "network")
+    ]
+
+
+def test_accepted_suggestions_the_document_does_not_hold_are_refused_before_anything_is_written() -> None:
+    result = parse_summary(SMALL_SUMMARY)
+    metadata = ImportMetadata.from_result(result)
+
+    with pytest.raises(ImportRefused, match="no paragraph 9"):
+        convening_import(
+            result=result,
+            metadata=metadata,
+            user=None,
+            accepted=AcceptedSuggestions(proposals=[AcceptedProposal(paragraph=9, headline="Meet", body="Meet.")]),
+        )
+
+    assert (Convening.objects.count(), Organization.objects.count()) == (0, 0)
