@@ -255,18 +255,24 @@ def test_the_draft_gets_exactly_what_was_ticked_and_changed(secretariat: User) -
     assert convening.next_steps.get().owners.count() == 0
 
 
-def test_a_theme_ticked_for_a_recommendation_is_the_one_it_gets(secretariat: User) -> None:
-    youth = ThemeFactory.create(slug="youth", name="Youth")
-    ThemeFactory.create(slug="gender", name="Gender")
+def test_each_recommendation_gets_exactly_the_themes_and_addressees_ticked(secretariat: User) -> None:
+    youth = ThemeFactory.create(name="Youth")
     client = _client(secretariat)
     page = _preview(client, seed_text(VIENNA)).content.decode()
+    values = form_values(page, action="create", **{"s__themes-13": [youth.slug], "s__addressees-13": []})
 
-    response = _confirm(client, form_values(page, action="create", **{"s__themes-13": ["youth"]}))
+    response = _confirm(client, values)
 
     assert response.status_code == 302, response.content.decode()[:800]
-    recommendations = Recommendation.objects.filter(convening=Convening.objects.get())
-    assert list(recommendations.get(number=13).themes.all()) == [youth]
-    assert sum(r.themes.count() for r in recommendations) == 1
+    recommendations = Recommendation.objects.filter(convening=Convening.objects.get()).prefetch_related(
+        "themes", "addressees"
+    )
+    created = {
+        r.number: ({t.slug for t in r.themes.all()}, {a.slug for a in r.addressees.all()}) for r in recommendations
+    }
+    ticked = {n: (set(values.get(f"s-themes-{n}", [])), set(values.get(f"s-addressees-{n}", []))) for n in range(1, 14)}
+    assert created == ticked
+    assert created[13] == ({youth.slug}, set())
 
 
 @pytest.mark.parametrize(
