@@ -1,5 +1,5 @@
-"""The main menu's counts ("Open for inputs", "Open for signature"), computed only when a page
-prints them, and then from the per-audience cache (``selectors.menu_counts``)."""
+"""``is_secretariat`` for templates: they show the secretariat's controls by the rule its views
+check (the menu's counts are fetched apart, by ``views.menu_counts``)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,7 @@ from django.utils.functional import SimpleLazyObject
 
 from organizations.models import is_secretariat
 
-from . import selectors
 
-
-def menu_counts(request: HttpRequest) -> dict[str, Any]:
+def secretariat(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    return {
-        "menu_counts": SimpleLazyObject(lambda: selectors.menu_counts(user=user)),
-        # Templates show the secretariat's controls by this, the rule its views check.
-        "is_secretariat": SimpleLazyObject(lambda: is_secretariat(user)),
-    }
+    return {"is_secretariat": SimpleLazyObject(lambda: is_secretariat(user))}

@@ -15,7 +15,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_cookie
 from django_ratelimit.core import get_usage
 
 from organizations.access import signed_in
@@ -26,6 +28,15 @@ from recommendations.version_selectors import compare
 from . import selectors, services
 from .forms import InputForm
 from .models import Consultation, Input
+
+
+@require_GET
+@cache_control(private=True, max_age=30)
+@vary_on_cookie
+def menu_counts(request: HttpRequest) -> HttpResponse:
+    """The main menu's counts, fetched by htmx after the page: no page pays a query for them, and
+    the answer comes from the per-audience cache (``selectors.menu_counts``)."""
+    return render(request, "consultations/_menu_counts.html", {"counts": selectors.menu_counts(user=request.user)})
 
 
 @require_GET

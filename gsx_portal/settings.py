@@ -136,7 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "consultations.context_processors.menu_counts",
+                "consultations.context_processors.secretariat",
             ],
         },
     },

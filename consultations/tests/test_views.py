@@ -268,14 +268,24 @@ def test_the_compare_page_shows_the_words_changed(world: dict[str, Any], cso_mem
     assert "There is no such version" in bad.content.decode()
 
 
-def test_the_menu_shows_both_counts(world: dict[str, Any], cso_member: User) -> None:
+def test_the_menu_links_both_lists_and_fetches_their_counts_apart(
+    world: dict[str, Any], cso_member: User, django_assert_max_num_queries: Any
+) -> None:
     page = client_for(cso_member).get("/").content.decode()
+    assert reverse("consultations:list") in page
+    assert reverse("recommendations:letters_open") in page
+    assert f'hx-get="{reverse("consultations:menu_counts")}"' in page
 
-    assert 'Open for inputs <span class="nav-count">2</span>' in page  # the letter and the brief
-    assert 'Open for signature <span class="nav-count">1</span>' in page
-    anonymous = Client().get("/").content.decode()
-    assert "Open for inputs" not in anonymous
-    assert 'Open for signature <span class="nav-count">1</span>' in anonymous
+    counts = client_for(cso_member).get(reverse("consultations:menu_counts"))
+    anonymous = Client().get(reverse("consultations:menu_counts")).content.decode()
+
+    assert '<span class="nav-count" id="nav-count-inputs" hx-swap-oob="true">2</span>' in counts.content.decode()
+    assert '<span class="nav-count" id="nav-count-signature" hx-swap-oob="true">1</span>' in counts.content.decode()
+    assert "nav-count-inputs" not in anonymous  # anonymous readers see no consultation
+    assert '<span class="nav-count" id="nav-count-signature" hx-swap-oob="true">1</span>' in anonymous
+    assert counts["Cache-Control"] == "private, max-age=30"
+    with django_assert_max_num_queries(0):
+        Client().get(reverse("consultations:menu_counts"))  # the audience's cached answer
 
 
 def test_a_letter_is_drafted_from_a_recommendation(secretariat: User) -> None:
@@ -332,11 +342,48 @@ def test_the_consultation_page_has_constant_queries_over_parts_and_inputs(secret
 
 def test_the_list_and_the_queue_have_constant_queries(secretariat: User) -> None:
     client = client_for(secretariat)
-    urls = [reverse("consultations:list"), reverse("secretariat:inputs")]
+    urls = [reverse("consultations:list"), reverse("secretariat:inputs"), reverse("recommendations:letters_open")]
     InputFactory.create()
+    LetterFactory.create(state=Letter.State.OPEN_FOR_SIGNATURE)
     [_queries(client, url) for url in urls]  # warm the session and the menu's cache
     first = [_queries(client, url) for url in urls]
 
     InputFactory.create_batch(3)  # each on a consultation of its own
+    LetterFactory.create_batch(3, state=Letter.State.OPEN_FOR_SIGNATURE)
 
     assert [_queries(client, url) for url in urls] == first
+
+
+def test_the_secretariat_circulates_a_draft_convening_and_a_brief(secretariat: User) -> None:
+    convening = ConveningFactory.create(status=Convening.Status.DRAFT, overview="What the day was about.")
+    RecommendationFactory.create(convening=convening)
+    client = client_for(secretariat)
+
+    page = client.get(convening.get_absolute_url()).content.decode()
+    assert "Circulate its draft recommendations for inputs" in page
+    for kind in ("convening", "brief"):
+        response = client.post(reverse("secretariat:consultation_open"), {"kind": kind, "target": convening.pk})
+        assert response.status_code == 302
+    again = client.post(
+        reverse("secretariat:consultation_open"), {"kind": "brief", "target": convening.pk}, follow=True
+    )
+
+    assert "circulating for inputs already" in again.content.decode()
+    assert sorted(Consultation.objects.values_list("kind", "text")) == [
+        ("brief", "What the day was about."),
+        ("convening", ""),
+    ]
+
+
+def test_a_letter_transition_with_a_bad_date_says_so_and_changes_nothing(secretariat: User) -> None:
+    letter = LetterFactory.create(state=Letter.State.CLOSED)
+    before = snapshot()
+
+    response = client_for(secretariat).post(
+        reverse("secretariat:letter_transition", args=[letter.slug]),
+        {"to": "sent", "reason": "Sent", "sent_on": "yesterday", "sent_to": "SG"},
+        follow=True,
+    )
+
+    assert "Give the date sent as a date" in response.content.decode()
+    assert snapshot() == before
