@@ -295,7 +295,9 @@ def input_resolve(
 ) -> Input:
     """Accept (optionally applying the rewording: a new version), decline with a reason, or merge
     into another input of the same document; the author is e-mailed once it is committed."""
-    item = Input.objects.select_for_update().select_related("consultation__letter", "author").get(pk=item.pk)
+    item = (
+        Input.objects.select_for_update(of=("self",)).select_related("consultation__letter", "author").get(pk=item.pk)
+    )
     if item.resolution != Input.Resolution.OPEN:
         raise ConsultationError(_("This input is resolved already."))
     if resolution == Input.Resolution.ACCEPTED:

@@ -12,7 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -34,9 +34,12 @@ from .models import Consultation, Input
 @cache_control(private=True, max_age=30)
 @vary_on_cookie
 def menu_counts(request: HttpRequest) -> HttpResponse:
-    """The main menu's counts, fetched by htmx after the page: no page pays a query for them, and
-    the answer comes from the per-audience cache (``selectors.menu_counts``)."""
-    return render(request, "consultations/_menu_counts.html", {"counts": selectors.menu_counts(user=request.user)})
+    """The main menu's counts, fetched by portal.js after the page: no page pays a query for them,
+    and the answer comes from the per-audience cache (``selectors.menu_counts``)."""
+    counts = selectors.menu_counts(user=request.user)
+    if not counts["consult"]:
+        del counts["inputs"]  # a reader who sees no consultation has no "Open for inputs" entry
+    return JsonResponse(counts)
 
 
 @require_GET

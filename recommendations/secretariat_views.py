@@ -73,7 +73,8 @@ def _letter_initial(recommendations: list[Recommendation]) -> dict[str, Any]:
     addressees = {a for r in recommendations for a in r.addressees.all()}
     lines: list[str] = []
     for r in recommendations:
-        lines.append(f"**{r.headline}**")
+        if len(recommendations) > 1:  # one recommendation's headline is the letter's title
+            lines.append(f"**{r.headline}**")
         if r.body:
             lines.append(r.body)
         lines.extend(f"{s.letter}. {s.text}" for s in r.sub_items.all())

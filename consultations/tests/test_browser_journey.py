@@ -113,6 +113,9 @@ def test_the_new_york_letter_goes_from_proposal_to_sent(browser: Any, live_serve
     # 3. Two members leave an input each; one proposes a rewording of a passage.
     first = new_page(browser, live_server, amina)
     first.goto("/")
+    # The menu's counts arrive after the page (portal.js).
+    first.locator("#nav-count-inputs", has_text="1").wait_for()
+    assert first.locator("#nav-count-signature").inner_text() == "0"
     first.get_by_role("link", name="Open for inputs").click()
     assert_axe_clean(first)
     first.get_by_role("link", name="Letter to the UN Secretary-General").click()
