@@ -25,7 +25,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0009_postgres_stored_search_documents'),
+        ('recommendations', '0011_vocabulary'),
     ]
 
     operations = [
