@@ -230,7 +230,7 @@ def test_bad_input_gets_a_clear_message_keeps_what_was_typed_and_saves_nothing(
 
 
 def test_inputs_are_rate_limited_per_user(world: dict[str, Any], cso_member: User, settings: Any) -> None:
-    settings.CONSULTATION_INPUT_RATE_USER = "2/m"
+    settings.CONSULTATION_INPUT_RATE_USER = "2/d"  # a day: no window ends between the requests
     client = client_for(cso_member)
     url = reverse("consultations:input_create", args=[world["consultation"].pk])
 
@@ -241,7 +241,7 @@ def test_inputs_are_rate_limited_per_user(world: dict[str, Any], cso_member: Use
 
 
 def test_inputs_are_rate_limited_per_organization(world: dict[str, Any], settings: Any) -> None:
-    settings.CONSULTATION_INPUT_RATE_ORGANIZATION = "2/m"
+    settings.CONSULTATION_INPUT_RATE_ORGANIZATION = "2/d"
     organization = OrganizationFactory.create()
     users = [MembershipFactory.create(organization=organization).user for _ in range(3)]
     url = reverse("consultations:input_create", args=[world["consultation"].pk])
