@@ -391,7 +391,7 @@ def _remove_earlier_data() -> None:
 
 
 def _refresh_search_documents(say: Any) -> None:
-    """The recommendations' search documents (recommendations migration 0010), which their
+    """The recommendations' search documents (recommendations migration 0012), which their
     triggers would have kept, computed once for every row."""
     from django.db import connection
 

@@ -8,8 +8,8 @@ and the tree is compiled for each engine:
 
 - PostgreSQL: each term through ``websearch_to_tsquery('english', …)``, combined with the
   ``tsquery`` operators, against the stored, GIN-indexed ``search_document`` column of migration
-  0010 (the headline weighted A, the body B, the sub-items C), kept by triggers;
-- SQLite: FTS5 ``MATCH`` expressions (porter stemmer) over the virtual table of migration 0010
+  0012 (the headline weighted A, the body B, the sub-items C), kept by triggers;
+- SQLite: FTS5 ``MATCH`` expressions (porter stemmer) over the virtual table of migration 0012
   (headline, body, sub-items), kept in step with the rows by triggers.
 
 A recommendation matches when its headline, body and sub-items together match: one condition on
@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from .models import Recommendation
 
-# Must match the stored document of migration 0010 (a test runs EXPLAIN to prove its GIN index
+# Must match the stored document of migration 0012 (a test runs EXPLAIN to prove its GIN index
 # is used).
 SEARCH_CONFIG = "english"
 DOCUMENT_COLUMN = "search_document"

@@ -1,4 +1,4 @@
-"""The lists' facets and totals read recommendations from an index, not the table (migration 0011).
+"""The lists' facets and totals read recommendations from an index, not the table (migration 0013).
 
 bench/bench_scale.py prints the plans over 20,000 and 200,000 recommendations; here the tables are
 tiny, so a sequential scan is forbidden to learn whether the index *can* serve.

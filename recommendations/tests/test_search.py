@@ -266,7 +266,7 @@ def test_sub_items_are_searched_too() -> None:
 
 
 def test_words_found_across_the_body_and_the_sub_items_match_together() -> None:
-    # One document per recommendation (migration 0010): headline, body and sub-items read as one.
+    # One document per recommendation (migration 0012): headline, body and sub-items read as one.
     from recommendations.tests.factories import SubItemFactory
 
     recommendation = RecommendationFactory.create(headline="Young people lead", body="Design with them.")

@@ -8,7 +8,7 @@ page). From this index they are an index-only scan instead (bench/bench_scale.py
 over 200,000 recommendations went from 1,175 ms to 308 ms, its scan from 917 ms to 73 ms).
 
 PostgreSQL covers the id with ``INCLUDE``; SQLite's indexes carry the rowid anyway. The
-operation changes no model state (like migrations 0002, 0008 and 0010), so the model's own
+operation changes no model state (like migrations 0002, 0008 and 0012), so the model's own
 indexes stay as they are for whoever edits them.
 """
 
@@ -46,7 +46,7 @@ class AddListIndex(migrations.operations.base.Operation):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recommendations", "0010_one_search_document_per_recommendation"),
+        ("recommendations", "0012_one_search_document_per_recommendation"),
     ]
 
     operations = [AddListIndex()]

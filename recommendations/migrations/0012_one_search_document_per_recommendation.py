@@ -176,7 +176,7 @@ class OneSearchDocumentPerRecommendation(migrations.operations.base.Operation):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("recommendations", "0009_postgres_stored_search_documents"),
+        ("recommendations", "0011_vocabulary"),
     ]
 
     operations = [OneSearchDocumentPerRecommendation()]
