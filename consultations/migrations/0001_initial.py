@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('events', '0005_convening_newest'),
         ('organizations', '0008_api_token'),
-        ('recommendations', '0012_letter_states'),
+        ('recommendations', '0014_letter_states'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -132,7 +132,7 @@ def test_a_refused_transition_changes_nothing(
 def test_the_data_migration_makes_old_circulating_letters_open_for_signature() -> None:
     import importlib
 
-    migration = importlib.import_module("recommendations.migrations.0012_letter_states")
+    migration = importlib.import_module("recommendations.migrations.0014_letter_states")
     letter = LetterFactory.create()
     Letter.objects.filter(pk=letter.pk).update(state="circulating")
     Letter.history.filter(id=letter.pk).update(state="circulating")

@@ -25,7 +25,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0011_vocabulary'),
+        ('recommendations', '0013_recommendation_list_index'),
     ]
 
     operations = [
