@@ -277,6 +277,17 @@ def vienna_convening() -> Any:
     return convening
 
 
+def roundtable_convening() -> Any:
+    """The New York roundtable, published, imported from its seed with the importer's service."""
+    from importing.parser import parse_summary
+    from importing.services import ImportMetadata, convening_import
+
+    result = parse_summary(seed_text(ROUNDTABLE))
+    convening = convening_import(result=result, metadata=ImportMetadata.from_result(result), user=None, publish=True)
+    convening.refresh_from_db()
+    return convening
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db: None, settings: Any) -> Iterator[subprocess.Popen[bytes]]:
     """A real ``celery worker`` process over Redis, on the test database.
