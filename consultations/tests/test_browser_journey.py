@@ -17,19 +17,10 @@ from gsx_portal.clock import portal_today
 from organizations.models import Membership
 from organizations.tests.factories import MembershipFactory, UserFactory
 from recommendations.models import Endorsement, Letter
-from recommendations.tests.factories import AddresseeFactory, RecommendationFactory, SubItemFactory
+from recommendations.tests.factories import AddresseeFactory
 from recommendations.tests.test_browser_portal import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Our own words for the letter proposal the roundtable made (never the seed's sentences).
-PROPOSAL_BODY = "The co-chairs propose a sign-on letter that asks the United Nations to widen civil society's part."
-SUB_ITEMS = [
-    "name a focal point for civil society in prevention work;",
-    "consult local organizations before plans are adopted;",
-    "protect organizations that speak up from reprisals;",
-    "report each year on what civil society contributed.",
-]
 
 
 def new_page(browser: Any, live_server: Any, user: Any, width: int = 1280) -> Any:
@@ -66,16 +57,14 @@ def assert_axe_clean(page: Any) -> None:
 def test_the_new_york_letter_goes_from_proposal_to_sent(browser: Any, live_server: Any, mailoutbox: list[Any]) -> None:
     staff = UserFactory.create(username="staff", is_staff=True)
     totp_device_for(staff)
-    convening = roundtable_convening()
+    # The import preview's letter proposal, accepted: a candidate recommendation with four sub-items.
+    convening = roundtable_convening(with_letter_proposal=True)
     AddresseeFactory.create(name="UN Secretary-General", slug="un-secretary-general")
-    proposal = RecommendationFactory.create(
-        convening=convening,
-        number=convening.recommendations.count() + 1,
-        headline="Letter to the UN Secretary-General",
-        body=PROPOSAL_BODY,
-    )
-    for mark, text in zip("abcd", SUB_ITEMS, strict=True):
-        SubItemFactory.create(recommendation=proposal, letter=mark, text=text)
+    proposal = convening.recommendations.get(sub_items__letter="d")
+    sub_items = list(proposal.sub_items.order_by("letter").values_list("text", flat=True))
+    assert len(sub_items) == 4
+    # The rewording replaces the first three words of sub-item b, read from the text at test time.
+    passage = " ".join(sub_items[1].split()[:3])
     amina, jonas, ines = (
         MembershipFactory.create(
             user__username=name,
@@ -95,8 +84,8 @@ def test_the_new_york_letter_goes_from_proposal_to_sent(browser: Any, live_serve
     secretariat = new_page(browser, live_server, staff)
     secretariat.goto(proposal.get_absolute_url())
     secretariat.get_by_role("link", name="Write a letter from this recommendation").click()
-    assert secretariat.get_by_label("Title").input_value() == "Letter to the UN Secretary-General"
-    assert SUB_ITEMS[0] in secretariat.get_by_label("Text").input_value()
+    assert sub_items[0] in secretariat.get_by_label("Text").input_value()
+    secretariat.get_by_label("Title").fill("Letter to the UN Secretary-General")
     secretariat.get_by_label("Addressee").select_option(label="UN Secretary-General")
     closes = portal_today() + dt.timedelta(days=5)
     secretariat.get_by_label("Signatures close on").fill(closes.isoformat())
@@ -130,7 +119,7 @@ def test_the_new_york_letter_goes_from_proposal_to_sent(browser: Any, live_serve
     assert "Please name the regional bodies too." not in second.content()  # not shared
     second.locator("summary", has_text="Leave an input on").first.click()
     second.get_by_label("Proposed rewording").first.check()
-    second.get_by_label("Passage (optional)").first.fill("before plans are adopted")
+    second.get_by_label("Passage (optional)").first.fill(passage)
     second.get_by_label("Proposed wording").first.fill("while plans are still drafts")
     second.get_by_role("button", name="Send to the secretariat").first.click()
     assert "Your input is with the secretariat." in second.content()
