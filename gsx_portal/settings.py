@@ -67,6 +67,8 @@ if not ALLOWED_HOSTS and not DEBUG and not TESTING:
     ALLOWED_HOSTS = [urlsplit(SITE_URL).hostname or ""]
 
 INSTALLED_APPS = [
+    # Before the admin, so its TranslationAdmin can patch the admin's forms (its documentation asks).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -91,6 +93,7 @@ INSTALLED_APPS = [
     "recommendations",
     "publications",
     "tracking",
+    "consultations",
     "importing",
     "api",
 ]
@@ -135,6 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "consultations.context_processors.secretariat",
             ],
         },
     },
@@ -262,6 +266,11 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Translated names of themes and addressees (recommendations/translation.py): English is the
+# canonical one; an untranslated name falls back to it, and a missing one is NULL, not "", so the
+# unique constraint the names share never trips over two empty translations.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # Our date style per language; Russian declines its month names (gsx_portal/formats).
 FORMAT_MODULE_PATH = ["gsx_portal.formats"]
 TIME_ZONE = "UTC"
@@ -386,6 +395,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "api.views.exception_handler",
 }
+# Inputs on circulating documents (consultations), per user and per organization, in the shared cache.
+CONSULTATION_INPUT_RATE_USER = os.environ.get("CONSULTATION_INPUT_RATE_USER", "20/h")
+CONSULTATION_INPUT_RATE_ORGANIZATION = os.environ.get("CONSULTATION_INPUT_RATE_ORGANIZATION", "60/h")
+
 API_THROTTLE_RATES = {
     "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
     "user": os.environ.get("API_THROTTLE_USER", "300/minute"),

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from gsx_portal.clock import portal_today
 from organizations.models import Membership, Organization, is_secretariat
 
 from .models import Endorsement, Letter, Recommendation, StatusUpdate
@@ -103,6 +104,17 @@ def letter_list(*, user: User | AnonymousUser | None, with_recommendations: bool
             Prefetch("recommendations", queryset=recommendations, to_attr="visible_recommendations")
         )
     return letters
+
+
+def letters_open_for_signature(*, user: User | AnonymousUser | None, today: dt.date | None = None) -> QuerySet[Letter]:
+    """Letters taking signatures today: open for signature, within their window."""
+    today = today or portal_today()
+    return (
+        Letter.objects.visible_to(user)
+        .filter(state=Letter.State.OPEN_FOR_SIGNATURE)
+        .filter(Q(opens_on__isnull=True) | Q(opens_on__lte=today))
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+    )
 
 
 def letter_detail(*, user: User | AnonymousUser | None, slug: str) -> Letter:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.files.storage import Storage
@@ -11,12 +11,13 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 from simple_history.models import HistoricalRecords
 
 from events.models import Convening, Paragraph
 from gsx_portal.clock import portal_today
 from gsx_portal.storage import private_storage
-from organizations.models import Organization, is_secretariat
+from organizations.models import Organization, is_network_member, is_secretariat
 
 from .references import format_reference
 
@@ -29,10 +30,30 @@ def evidence_storage() -> Storage:
     return private_storage("evidence", "EVIDENCE_ROOT")
 
 
+def name_fields(prefix: str = "") -> list[str]:
+    """The columns a translated ``name`` reads (one per language, recommendations/translation.py),
+    for ``.only()`` across a relation, where modeltranslation cannot add them itself."""
+    return [f"{prefix}name", *(f"{prefix}name_{code}" for code, _label in settings.LANGUAGES)]
+
+
 class Theme(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
+    lexicon = models.TextField(
+        _("lexicon"),
+        blank=True,
+        help_text=_("Words and phrases that suggest this theme on import, one per line."),
+    )
+
+    # modeltranslation would put this manager in at run time (recommendations/translation.py); named
+    # here so that mypy's Django plugin knows the manager's type.
+    objects: MultilingualManager[Theme] = MultilingualManager()
+
+    if TYPE_CHECKING:  # the names per language, added by modeltranslation
+        name_en: str | None
+        name_fr: str | None
+        name_ru: str | None
 
     class Meta:
         ordering = ["name"]
@@ -57,6 +78,18 @@ class Addressee(models.Model):
     name = models.CharField(_("name"), max_length=160, unique=True)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     group = models.CharField(_("group"), max_length=20, choices=Group.choices, default=Group.OTHER)
+    lexicon = models.TextField(
+        _("lexicon"),
+        blank=True,
+        help_text=_("Words and phrases that name this addressee in a text, one per line."),
+    )
+
+    objects: MultilingualManager[Addressee] = MultilingualManager()  # as Theme.objects
+
+    if TYPE_CHECKING:
+        name_en: str | None
+        name_fr: str | None
+        name_ru: str | None
 
     class Meta:
         ordering = ["name"]
@@ -194,9 +227,13 @@ class SubItem(models.Model):
 
 class LetterQuerySet(models.QuerySet["Letter"]):
     def visible_to(self, user: User | AnonymousUser | None) -> LetterQuerySet:
+        """Drafts are the secretariat's; a text still circulating for inputs is the network's (its
+        members comment on it before anyone signs); from "open for signature" on, everyone's."""
         if is_secretariat(user):
             return self.all()
-        return self.exclude(state=Letter.State.DRAFT)
+        if is_network_member(user):
+            return self.exclude(state=Letter.State.DRAFT)
+        return self.filter(state__in=Letter.PUBLIC_STATES)
 
 
 class Letter(models.Model):
@@ -204,9 +241,20 @@ class Letter(models.Model):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        CIRCULATING = "circulating", _("Circulating for signatures")
+        OPEN_FOR_INPUTS = "inputs", _("Circulating for inputs")
+        OPEN_FOR_SIGNATURE = "signature", _("Open for signature")
         CLOSED = "closed", _("Closed")
         SENT = "sent", _("Sent")
+
+    # Where a letter may go from each state; recommendations.services.letter_transition moves it.
+    TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "draft": ("inputs", "signature"),
+        "inputs": ("draft", "signature"),
+        "signature": ("closed",),
+        "closed": ("sent",),
+        "sent": (),
+    }
+    PUBLIC_STATES: ClassVar[tuple[str, ...]] = ("signature", "closed", "sent")
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -220,6 +268,7 @@ class Letter(models.Model):
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    sent_to = models.CharField(_("sent to"), max_length=300, blank=True, help_text=_("To whom it was delivered."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -238,7 +287,7 @@ class Letter(models.Model):
 
     def is_open_for_signatures(self, today: Any = None) -> bool:
         today = today or portal_today()
-        if self.state != self.State.CIRCULATING:
+        if self.state != self.State.OPEN_FOR_SIGNATURE:
             return False
         if self.opens_on and today < self.opens_on:
             return False
@@ -266,7 +315,7 @@ class EndorsementQuerySet(models.QuerySet["Endorsement"]):
             .named()
             .filter(
                 Q(recommendation__convening__status=Convening.Status.PUBLISHED)
-                | Q(letter__state__in=[Letter.State.CIRCULATING, Letter.State.CLOSED, Letter.State.SENT]),
+                | Q(letter__state__in=Letter.PUBLIC_STATES),
                 organization__verified_at__isnull=False,
             )
         )

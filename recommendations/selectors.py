@@ -616,7 +616,7 @@ def worklist(*, user: User | AnonymousUser | None, today: dt.date) -> list[Workl
     letters = (
         Letter.objects.visible_to(user)
         .filter(
-            state=Letter.State.CIRCULATING,
+            state=Letter.State.OPEN_FOR_SIGNATURE,
             closes_on__gte=today,
             closes_on__lte=today + dt.timedelta(days=LETTER_CLOSING_DAYS),
         )
