@@ -9,6 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gsx_portal.versions import reads_changed
+
 from . import signals
 from .models import Convening
 
@@ -73,4 +75,5 @@ def convening_bump_content_version(*, convening_id: int) -> int:
     An UPDATE with F() so two workers bumping at once both count.
     """
     Convening.objects.filter(pk=convening_id).update(content_version=F("content_version") + 1)
+    reads_changed()  # an UPDATE sends no signal: cached reads must move with the files
     return int(Convening.objects.values_list("content_version", flat=True).get(pk=convening_id))
