@@ -143,10 +143,14 @@ def count_facets(*, filterset: RecommendationFilter, user: User | AnonymousUser 
             "convening__title",
             "convening__start_date",
             "convening__country",
+            "convening__archived_at",
             "status",
         )
         .annotate(n=Count("pk"))
     )
+    if not chosen.keys() - {"sort"}:
+        # Unfiltered, the list's size is these rows' sum over the listed (not archived) convenings.
+        facets.result_count = sum(row["n"] for row in convening_rows if row["convening__archived_at"] is None)
     chosen_countries = {regions.country_key(one) for one in chosen.get("country", [])}
 
     def passes(row: dict[str, Any], name: str) -> bool:
@@ -282,6 +286,15 @@ def convening_list(*, user: User | AnonymousUser | None) -> QuerySet[Convening]:
         Convening.objects.visible_to(user)
         .listed()
         .annotate(recommendation_count=Count("recommendations", filter=Q(recommendations__in=visible), distinct=True))
+    )
+
+
+def latest_convenings(*, user: User | AnonymousUser | None, limit: int = 4) -> list[Convening]:
+    """The home page's newest convenings with their counts (every convening is counted to sort)."""
+    return cached_read(
+        "latest-convenings",
+        (*_audience(user), limit),
+        lambda: list(convening_list(user=user).order_by("-start_date", "title")[:limit]),
     )
 
 
