@@ -1,10 +1,12 @@
-"""Parse time of the summary parser: the Vienna seed, a generated 200-page summary, and growth.
+"""Parse time of the summary parser: the Vienna seed, a generated 200-page summary, growth, and
+the import of the printed PDF.
 
 Run from the repo root: ``.venv/bin/python bench/bench_parser.py [--runs N]``. Needs no Django.
 Targets: the seed under 50 ms, the 200-page summary under 5 s (median of the runs), and linear
 growth: generated summaries of 5, 10 and 20 MB, where 20 MB takes at most 4.5 times the 5 MB time
 (an upload is limited well below that, but a parser that grows faster than its input is a way to
-keep a worker busy for minutes).
+keep a worker busy for minutes); the printed 11-page Vienna PDF read, parsed and given its
+suggestions in at most 2 s (bench_pdf_import.py, which runs alone too).
 """
 
 from __future__ import annotations
@@ -172,6 +174,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=21, help="runs for the seed (the large text gets a third)")
     parser.add_argument("--growth-runs", type=int, default=3, help="runs for each of the 5, 10 and 20 MB texts")
+    parser.add_argument("--pdf-runs", type=int, default=5, help="runs of the printed-PDF import (0: skip it)")
     args = parser.parse_args()
     ok = True
 
@@ -206,6 +209,10 @@ def main() -> int:
         print("  structure NOT recognised: expected 300 recommendations, 3000 paragraphs, 100 footnotes, no problems")
         ok = False
     ok &= growth(args.growth_runs)
+    if args.pdf_runs:
+        from bench_pdf_import import report  # beside this script: run as bench/bench_parser.py
+
+        ok &= report(args.pdf_runs)
     return 0 if ok else 1
 
 

@@ -1,22 +1,30 @@
 """Fill a PostgreSQL database with benchmark data for the recommendation search.
 
 20,000 recommendations (400 convenings × 50), 2,000 organizations and 200,000 endorsements, plus
-sub-items, themes and addressees, from a fixed random seed. Everything it creates is marked
+sub-items, themes and addressees, from a fixed random seed; ``BENCH_SCALE=10`` (or
+``generate(scale=10)``, as bench/bench_scale.py does) makes ten times as much: 200,000
+recommendations, 20,000 organizations and 2,000,000 endorsements. Everything it creates is marked
 (convening codes start with BENCH-, organization slugs with bench-), and a second run that finds
 the data complete does nothing.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gsx_bench .venv/bin/python bench/generate_bench_data.py
 
-Bulk inserts, so no history rows and no signals: this is data for measuring reads.
+The large tables are written with COPY (psycopg2's ``copy_expert``), with triggers off for the
+load (``session_replication_role = replica``: no per-row work, foreign keys not re-checked, the
+ids being ours) and the endorsement tallies, if the project keeps them, recounted once at the
+end. Generated columns (the search documents) are still computed. No history rows and no
+signals: this is data for measuring reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import random
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +36,9 @@ PER_CONVENING = 50
 ORGANIZATIONS = 2_000
 ENDORSEMENTS = 200_000
 SEED = 20_17
-VERSION = 2
+VERSION = 3
+# Rows per COPY: a bounded buffer, whatever the scale.
+COPY_CHUNK = 100_000
 
 THEMES = [
     "Youth",
@@ -271,7 +281,7 @@ def headline(rng: random.Random) -> str:
     return f"{action} {rng.choice(OBJECTS)} {rng.choice(PLACES)}"
 
 
-def is_complete() -> bool:
+def is_complete(scale: int = 1) -> bool:
     from events.models import Convening
     from recommendations.models import Endorsement, Recommendation
 
@@ -281,12 +291,117 @@ def is_complete() -> bool:
     ).exists():
         return False
     return (
-        Recommendation.objects.filter(convening__code__startswith="BENCH-").count() >= CONVENINGS * PER_CONVENING
-        and Endorsement.objects.filter(organization__slug__startswith="bench-").count() >= ENDORSEMENTS
+        Recommendation.objects.filter(convening__code__startswith="BENCH-").count()
+        >= CONVENINGS * PER_CONVENING * scale
+        and Endorsement.objects.filter(organization__slug__startswith="bench-").count() >= ENDORSEMENTS * scale
     )
 
 
-def generate(*, verbose: bool = True) -> dict[str, Any]:
+def _cell(value: Any) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return r"\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def copy_rows(model: Any, fields: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
+    """COPY ``rows`` (values of ``fields``, in order) into ``model``'s table, in chunks.
+
+    Every other concrete column gets its field's default (``now`` for auto_now ones), so a field
+    the project adds later (a counter, say) needs no change here.
+    """
+    from django.db import connection
+    from django.utils import timezone
+
+    opts = model._meta
+    now = timezone.now()
+    rest = [f for f in opts.concrete_fields if f.name not in fields and not f.primary_key]
+    defaults = [
+        _cell(now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else f.get_default())
+        for f in rest
+    ]
+    columns = [opts.get_field(name).column for name in fields] + [f.column for f in rest]
+    sql = f"COPY {opts.db_table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) FROM STDIN"
+    tail = ("\t" + "\t".join(defaults)) if defaults else ""
+    written = 0
+    with connection.cursor() as cursor:
+        buffer = io.StringIO()
+        for count, row in enumerate(rows, 1):
+            buffer.write("\t".join(_cell(value) for value in row) + tail + "\n")
+            if count % COPY_CHUNK == 0:
+                buffer.seek(0)
+                cursor.cursor.copy_expert(sql, buffer)
+                buffer = io.StringIO()
+            written = count
+        buffer.seek(0)
+        cursor.cursor.copy_expert(sql, buffer)
+    return written
+
+
+def _next_id(model: Any) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")  # noqa: S608 (our table)
+        return int(cursor.fetchone()[0])
+
+
+def _reset_sequence(model: Any) -> None:
+    from django.db import connection
+
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"  # noqa: S608 (our table)
+        )
+
+
+def _remove_earlier_data() -> None:
+    """A half-finished or older run's rows, children first, in SQL: the ORM's delete would fetch
+    millions of rows to send their signals."""
+    from django.db import connection
+
+    from events.models import Convening
+    from organizations.models import Organization
+
+    recommendations = (
+        "SELECT r.id FROM recommendations_recommendation r JOIN events_convening c ON c.id = r.convening_id "
+        "WHERE c.code LIKE 'BENCH-%'"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM recommendations_endorsement WHERE organization_id IN "  # noqa: S608 (our tables, no input)
+            "(SELECT id FROM organizations_organization WHERE slug LIKE 'bench-%') "
+            f"OR recommendation_id IN ({recommendations})"
+        )
+        for table in (
+            "recommendations_subitem",
+            "recommendations_recommendation_themes",
+            "recommendations_recommendation_addressees",
+        ):
+            cursor.execute(f"DELETE FROM {table} WHERE recommendation_id IN ({recommendations})")  # noqa: S608 (our tables)
+        cursor.execute(f"DELETE FROM recommendations_recommendation WHERE id IN ({recommendations})")  # noqa: S608
+    Convening.objects.filter(code__startswith="BENCH-").delete()
+    Organization.objects.filter(slug__startswith="bench-").delete()
+
+
+def _recount_tallies(say: Any) -> None:
+    """The project's denormalised endorsement counts, when it keeps them, recounted once (the
+    load ran with triggers off)."""
+    from recommendations import services
+
+    reconcile = getattr(services, "tallies_reconcile", None)
+    if reconcile is not None:
+        reconcile()
+        say("endorsement tallies recounted")
+
+
+def generate(*, scale: int | None = None, verbose: bool = True) -> dict[str, Any]:
     from django.db import connection, transaction
     from django.utils import timezone
     from django.utils.text import slugify
@@ -295,9 +410,10 @@ def generate(*, verbose: bool = True) -> dict[str, Any]:
     from organizations.models import Organization
     from recommendations.models import Addressee, Endorsement, Recommendation, SubItem, Theme
 
+    scale = scale or int(os.environ.get("BENCH_SCALE", "1"))
     if connection.vendor != "postgresql":
         raise SystemExit("The benchmark data is for PostgreSQL: set DATABASE_URL=postgres://...")
-    if is_complete():
+    if is_complete(scale):
         if verbose:
             print("benchmark data already present; nothing to do")
         return {"created": False}
@@ -310,10 +426,9 @@ def generate(*, verbose: bool = True) -> dict[str, Any]:
     rng = random.Random(SEED)
     now = timezone.now()
     with transaction.atomic():
-        # Start clean: a half-finished earlier run is removed first.
-        Endorsement.objects.filter(organization__slug__startswith="bench-").delete()
-        Convening.objects.filter(code__startswith="BENCH-").delete()
-        Organization.objects.filter(slug__startswith="bench-").delete()
+        _remove_earlier_data()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")  # no triggers for the load
 
         themes = [Theme.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in THEMES]
         addressees = [
@@ -330,18 +445,20 @@ def generate(*, verbose: bool = True) -> dict[str, Any]:
                     country=rng.choice(COUNTRIES),
                     verified_at=now if rng.random() > 0.03 else None,
                 )
-                for index in range(ORGANIZATIONS)
+                for index in range(ORGANIZATIONS * scale)
             ],
-            batch_size=1000,
+            batch_size=2000,
         )
+        organization_ids = [organization.pk for organization in organizations]
         organization_themes = Organization.themes.through
-        organization_themes.objects.bulk_create(
-            [
-                organization_themes(organization_id=organization.pk, theme_id=theme.pk)
-                for organization in organizations
+        copy_rows(
+            organization_themes,
+            ["organization", "theme"],
+            (
+                (organization_id, theme.pk)
+                for organization_id in organization_ids
                 for theme in rng.sample(themes, rng.randint(0, 3))
-            ],
-            batch_size=5000,
+            ),
         )
         say(f"{len(organizations)} organizations")
 
@@ -359,8 +476,9 @@ def generate(*, verbose: bool = True) -> dict[str, Any]:
                     status=Convening.Status.PUBLISHED if rng.random() > 0.05 else Convening.Status.DRAFT,
                     published_at=now,
                 )
-                for index in range(CONVENINGS)
-            ]
+                for index in range(CONVENINGS * scale)
+            ],
+            batch_size=2000,
         )
         statuses = [
             "proposed",
@@ -372,76 +490,86 @@ def generate(*, verbose: bool = True) -> dict[str, Any]:
             "not_taken_up",
             "superseded",
         ]
-        recommendations = Recommendation.objects.bulk_create(
-            [
-                Recommendation(
-                    convening=convening,
-                    number=number,
-                    headline=headline(rng),
-                    body=" ".join(sentence(rng) for _ in range(rng.randint(2, 5))),
-                    status=rng.choice(statuses),
+        first = _next_id(Recommendation)
+        recommendation_ids = list(range(first, first + len(convenings) * PER_CONVENING))
+        copy_rows(
+            Recommendation,
+            ["id", "convening", "number", "headline", "body", "status"],
+            (
+                (
+                    first + index * PER_CONVENING + number - 1,
+                    convening.pk,
+                    number,
+                    headline(rng),
+                    " ".join(sentence(rng) for _ in range(rng.randint(2, 5))),
+                    rng.choice(statuses),
                 )
-                for convening in convenings
+                for index, convening in enumerate(convenings)
                 for number in range(1, PER_CONVENING + 1)
-            ],
-            batch_size=2000,
+            ),
         )
-        say(f"{len(convenings)} convenings, {len(recommendations)} recommendations")
+        _reset_sequence(Recommendation)
+        say(f"{len(convenings)} convenings, {len(recommendation_ids)} recommendations")
 
-        SubItem.objects.bulk_create(
-            [
-                SubItem(recommendation=recommendation, letter=letter, text=sentence(rng))
-                for recommendation in recommendations
+        copy_rows(
+            SubItem,
+            ["recommendation", "letter", "text"],
+            (
+                (recommendation_id, letter, sentence(rng))
+                for recommendation_id in recommendation_ids
                 if rng.random() < 0.3
                 for letter in "abcd"[: rng.randint(2, 4)]
-            ],
-            batch_size=5000,
+            ),
         )
-        rec_themes = Recommendation.themes.through
-        rec_themes.objects.bulk_create(
-            [
-                rec_themes(recommendation_id=recommendation.pk, theme_id=theme.pk)
-                for recommendation in recommendations
+        copy_rows(
+            Recommendation.themes.through,
+            ["recommendation", "theme"],
+            (
+                (recommendation_id, theme.pk)
+                for recommendation_id in recommendation_ids
                 for theme in rng.sample(themes, rng.randint(1, 2))
-            ],
-            batch_size=5000,
+            ),
         )
-        rec_addressees = Recommendation.addressees.through
-        rec_addressees.objects.bulk_create(
-            [
-                rec_addressees(recommendation_id=recommendation.pk, addressee_id=addressee.pk)
-                for recommendation in recommendations
+        copy_rows(
+            Recommendation.addressees.through,
+            ["recommendation", "addressee"],
+            (
+                (recommendation_id, addressee.pk)
+                for recommendation_id in recommendation_ids
                 for addressee in rng.sample(addressees, rng.randint(1, 3))
-            ],
-            batch_size=5000,
+            ),
         )
         say("sub-items, themes and addressees")
 
         # A skewed spread, as in life: a few recommendations gather most endorsements.
-        weights = [1 / (1 + index % 97) for index in range(len(recommendations))]
-        per_recommendation: dict[int, set[int]] = {}
-        picks = rng.choices(range(len(recommendations)), weights=weights, k=ENDORSEMENTS * 2)
-        endorsements = []
-        for pick in picks:
-            chosen = per_recommendation.setdefault(pick, set())
-            organization = organizations[rng.randrange(len(organizations))]
-            if organization.pk in chosen:
-                continue
-            chosen.add(organization.pk)
-            endorsements.append(
-                Endorsement(
-                    recommendation=recommendations[pick],
-                    organization=organization,
-                    signatory_name="Bench Signatory",
-                    is_named=rng.random() > 0.1,
-                    withdrawn_at=now if rng.random() < 0.05 else None,
-                    created_at=now,
-                )
-            )
-            if len(endorsements) == ENDORSEMENTS:
-                break
-        Endorsement.objects.bulk_create(endorsements, batch_size=5000)
-        say(f"{len(endorsements)} endorsements")
+        weights = [1 / (1 + index % 97) for index in range(len(recommendation_ids))]
+        wanted = ENDORSEMENTS * scale
+
+        def endorsements() -> Iterator[tuple[Any, ...]]:
+            per_recommendation: dict[int, set[int]] = {}
+            made = 0
+            picks = rng.choices(range(len(recommendation_ids)), weights=weights, k=wanted * 2)
+            for pick in picks:
+                chosen = per_recommendation.setdefault(pick, set())
+                organization_id = organization_ids[rng.randrange(len(organization_ids))]
+                if organization_id in chosen:
+                    continue
+                chosen.add(organization_id)
+                withdrawn = now if rng.random() < 0.05 else None
+                yield (recommendation_ids[pick], organization_id, "Bench Signatory", rng.random() > 0.1, now, withdrawn)
+                made += 1
+                if made == wanted:
+                    return
+
+        made = copy_rows(
+            Endorsement,
+            ["recommendation", "organization", "signatory_name", "is_named", "created_at", "withdrawn_at"],
+            endorsements(),
+        )
+        say(f"{made} endorsements")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = DEFAULT")
+        _recount_tallies(say)
 
     # Outside the transaction: VACUUM also flushes the GIN indexes' pending lists, as autovacuum
     # would in a while, so the first measurements are not of a just-loaded index.

@@ -27,7 +27,8 @@ from events.models import Convening, Footnote, KeyTheme, NextStep, Paragraph, Pa
 from events.services import convening_content_changed, convening_publish
 from gsx_portal.history import history_actor
 from organizations.models import Organization
-from recommendations.models import Recommendation, SubItem
+from recommendations.models import Addressee, Recommendation, SubItem, Theme
+from recommendations.services import PromotionRefused, recommendation_promote
 
 from .models import DocumentRead
 from .parser import ParseResult, Problem
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 __all__ = [
+    "AcceptedOwner",
+    "AcceptedParticipant",
+    "AcceptedProposal",
+    "AcceptedSuggestions",
     "ImportDiff",
     "ImportMetadata",
     "ImportPreview",
@@ -505,6 +510,152 @@ def convening_import_diff(
 
 
 # --------------------------------------------------------------------------------------------
+# Suggestions accepted in the preview (importing.selectors offers them; the preview's form says
+# which were accepted and how they were changed)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AcceptedParticipant:
+    """An organization's part in the convening: a directory ``organization``, or a new one by ``name``."""
+
+    role: str
+    visibility: str = Participation.Visibility.CONFIDENTIAL
+    organization: Organization | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class AcceptedOwner:
+    next_step: int  # the next step's order, 1-based
+    organization: Organization | None = None
+    name: str = ""  # a new organization, when ``organization`` is None
+
+
+@dataclass(frozen=True)
+class AcceptedProposal:
+    """A proposal found in paragraph ``paragraph``, to become a recommendation citing it."""
+
+    paragraph: int
+    headline: str
+    body: str
+    sub_items: tuple[tuple[str, str], ...] = ()  # (letter, text)
+
+
+@dataclass(frozen=True)
+class AcceptedSuggestions:
+    """What staff accepted. A recommendation number missing from ``themes`` (``addressees``)
+    keeps its tags; one present gets exactly those listed."""
+
+    themes: dict[int, list[Theme]] = field(default_factory=dict)
+    addressees: dict[int, list[Addressee]] = field(default_factory=dict)
+    participants: list[AcceptedParticipant] = field(default_factory=list)
+    owners: list[AcceptedOwner] = field(default_factory=list)
+    proposals: list[AcceptedProposal] = field(default_factory=list)
+
+
+_NAME_LIMIT = Organization._meta.get_field("name").max_length or 200
+
+
+def _validate_accepted(plan: _Plan, accepted: AcceptedSuggestions) -> None:
+    """Refuse, before anything is written, what the document does not hold: a tampered form
+    ends as a message, never as half a draft."""
+    unknown = sorted((accepted.themes.keys() | accepted.addressees.keys()) - plan.recommendations.keys())
+    if unknown:
+        raise ImportRefused(_("The document has no recommendation %(n)s to tag.") % {"n": unknown[0]})
+    for participant in accepted.participants:
+        if participant.role not in Participation.Role.values:
+            raise ImportRefused(_("Unknown role: %(role)s.") % {"role": participant.role})
+        if participant.visibility not in Participation.Visibility.values:
+            raise ImportRefused(_("Unknown visibility: %(v)s.") % {"v": participant.visibility})
+    for owner in accepted.owners:
+        if owner.next_step not in plan.next_steps:
+            raise ImportRefused(_("The document has no next step %(n)s.") % {"n": owner.next_step})
+    named_ones: list[AcceptedParticipant | AcceptedOwner] = [*accepted.participants, *accepted.owners]
+    for named in named_ones:
+        if named.organization is None and not 0 < len(" ".join(named.name.split())) <= _NAME_LIMIT:
+            raise ImportRefused(
+                _("A new organization needs a name of at most %(limit)s characters.") % {"limit": _NAME_LIMIT}
+            )
+    for proposal in accepted.proposals:
+        if proposal.paragraph not in plan.paragraphs:
+            raise ImportRefused(_("The document has no paragraph %(n)s.") % {"n": proposal.paragraph})
+        letters = [letter for letter, _text in proposal.sub_items]
+        if len(set(letters)) != len(letters):
+            raise ImportRefused(_("A proposal has the same sub-item letter twice."))
+
+
+# Lower ranks first: the stronger role, and the more protective visibility last.
+_ROLE_RANK: dict[str, int] = {role: rank for rank, role in enumerate(Participation.Role.values)}
+_VISIBILITY_RANK: dict[str, int] = {visibility: rank for rank, visibility in enumerate(Participation.Visibility.values)}
+
+
+def _apply_accepted(
+    *, convening: Convening, accepted: AcceptedSuggestions, convenors: set[int], user: User | AnonymousUser | None
+) -> None:
+    """Tags, participants, owners and proposals as accepted. ``convenors`` are the organizations
+    the form's convenor fields just made convenors: named again as a participant, one
+    participation keeps the stronger role and the more protective visibility."""
+    recommendations = {r.number: r for r in convening.recommendations.all()}
+    for number, themes in accepted.themes.items():
+        recommendations[number].themes.set(themes)
+    for number, addressees in accepted.addressees.items():
+        recommendations[number].addressees.set(addressees)
+
+    for participant in accepted.participants:
+        organization = participant.organization or _organization_named(participant.name)
+        role, visibility = participant.role, participant.visibility
+        existing = Participation.objects.filter(convening=convening, organization=organization).first()
+        if existing is not None and organization.pk in convenors:
+            role = min(role, existing.role, key=_ROLE_RANK.__getitem__)
+            visibility = max(visibility, existing.visibility, key=_VISIBILITY_RANK.__getitem__)
+        Participation.objects.update_or_create(
+            convening=convening, organization=organization, defaults={"role": role, "visibility": visibility}
+        )
+
+    steps = {step.order: step for step in convening.next_steps.all()}
+    for owner in accepted.owners:
+        # Added, never replacing: staff may have named owners on the draft since the last import.
+        steps[owner.next_step].owners.add(owner.organization or _organization_named(owner.name))
+
+    for proposal in accepted.proposals:
+        _proposal_create(convening=convening, proposal=proposal, user=user)
+
+
+def _proposal_create(*, convening: Convening, proposal: AcceptedProposal, user: User | AnonymousUser | None) -> None:
+    """The proposal as a recommendation citing its paragraph; importing the document again finds
+    the one made before (same paragraph, same text) and brings it up to date instead."""
+    paragraph = convening.paragraphs.get(number=proposal.paragraph)
+    body = proposal.body.strip()
+    recommendation = (
+        Recommendation.objects.filter(convening=convening, source_paragraphs=paragraph, body=body)
+        .order_by("number")
+        .first()
+    )
+    if recommendation is None:
+        try:
+            recommendation = recommendation_promote(
+                paragraphs=[paragraph], headline=proposal.headline, body=body, user=user
+            )
+        except PromotionRefused as exc:
+            raise ImportRefused(exc.message) from exc
+    else:
+        headline = " ".join(proposal.headline.split())
+        if not headline or len(headline) > _HEADLINE_LIMIT:
+            raise ImportRefused(
+                _("A proposal's headline must have 1 to %(limit)s characters.") % {"limit": _HEADLINE_LIMIT}
+            )
+        if _set(recommendation, {"headline": headline}):
+            _save(recommendation, user, update_fields=["headline", "updated_at"])
+    _sync_by_key(
+        existing={item.letter: item for item in recommendation.sub_items.all()},
+        wanted={letter: {"text": text} for letter, text in proposal.sub_items},
+        create=lambda letter, v: SubItem(recommendation=recommendation, letter=letter, **v),
+        user=user,
+    )
+
+
+# --------------------------------------------------------------------------------------------
 # The import
 # --------------------------------------------------------------------------------------------
 
@@ -604,14 +755,19 @@ def convening_import(
     into: Convening | None = None,
     publish: bool = False,
     confirm_duplicate: bool = False,
+    accepted: AcceptedSuggestions | None = None,
 ) -> Convening:
-    """Create a draft convening with every part of ``result``, or update the draft ``into`` in place.
+    """Create a draft convening with every part of ``result``, or update the draft ``into`` in place,
+    with the ``accepted`` suggestions (tags, participants, next-step owners, proposals).
 
-    Raises ``ImportRefused`` (and writes nothing) for a published ``into`` or unusable metadata.
+    Raises ``ImportRefused`` (and writes nothing) for a published ``into``, unusable metadata or
+    accepted suggestions the document does not hold.
     """
     meta = _as_metadata(metadata)
     _validate(meta)
     plan = _plan(result)
+    if accepted is not None:
+        _validate_accepted(plan, accepted)
     values: dict[str, Any] = {name: getattr(meta, name) for name in _METADATA_FIELDS}
     values.update(overview=plan.overview, imported_at=timezone.now())
     if meta.source_sha256:
@@ -638,11 +794,14 @@ def convening_import(
         _save(convening, user, update_fields=[*changed, "updated_at"])
 
     _sync_parts(convening=convening, plan=plan, user=user)
+    convenors: list[Organization] = []
     if meta.convenors is not None or meta.new_convenors:
         convenors = [*(meta.convenors or []), *(_organization_named(name) for name in meta.new_convenors)]
         if meta.convenors is None:
             convenors += [p.organization for p in convening.participations.filter(role=Participation.Role.CONVENOR)]
         _sync_convenors(convening=convening, convenors=convenors, visibility=meta.convenor_visibility)
+    if accepted is not None:
+        _apply_accepted(convening=convening, accepted=accepted, convenors={o.pk for o in convenors}, user=user)
 
     if publish:
         convening_publish(convening=convening, confirm_duplicate=confirm_duplicate)

@@ -20,10 +20,11 @@ from events.models import Convening, Participation
 from gsx_portal.request_limits import answers_data_too_big
 from organizations.access import secretariat_required
 
-from .forms import ImportConfirmForm, ImportSourceForm
+from .forms import SECTIONS, ImportConfirmForm, ImportSourceForm, SuggestionsForm
 from .models import DocumentRead
 from .parser import ParseResult, parse_summary
 from .readers import UPLOAD_LIMIT_MB
+from .selectors import import_suggestions, organization_directory
 from .services import (
     ImportMetadata,
     ImportRefused,
@@ -112,6 +113,9 @@ def import_read_retry(request: HttpRequest, read: UUID) -> HttpResponse:
 @secretariat_required
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
+    """The preview's form: update the preview, accept or drop a section of suggestions (htmx swaps
+    that section; without JavaScript the page comes back whole), or create the draft with the
+    suggestions as accepted ("accept all" takes them as offered)."""
     form = ImportConfirmForm(request.POST)
     valid = form.is_valid()
     text = form.cleaned_data.get("text")
@@ -120,17 +124,34 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The text of the summary was lost; paste or upload it again."))
         return redirect("secretariat:import")
     into = form.cleaned_data.get("into")
-    if not valid or request.POST.get("action") != "create":
-        return _preview(request, text=text, into=into, form=form)
+    result = parse_summary(text)
+    suggested = _suggestions_form(request, result=result, into=into)
+    action = request.POST.get("action", "")
+    verb, _colon, section = action.partition(":")
+    if verb in ("all", "none") and section in SECTIONS:
+        data = suggested.section_data(request.POST, section=section, accept=verb == "all")
+        suggested = _suggestions_form(request, result=result, into=into, data=data)
+        return _preview(request, text=text, result=result, into=into, form=form, suggested=suggested)
+    if action == "accept_all":
+        suggested = _suggestions_form(request, result=result, into=into, data=suggested.initial_data())
+    if not valid or action not in ("create", "accept_all"):
+        return _preview(request, text=text, result=result, into=into, form=form, suggested=suggested)
+    accepted = None
+    if "s-offered" in request.POST or action == "accept_all":
+        accepted = suggested.accepted() if suggested.is_valid() else None
+        if accepted is None:
+            error = _("Some suggestions could not be accepted: see the messages beside them.")
+            return _preview(request, text=text, result=result, into=into, form=form, suggested=suggested, error=error)
     try:
         convening = convening_import(
-            result=parse_summary(text),
+            result=result,
             metadata=form.metadata(sha256=source_sha256(text)),
             user=request.user,
             into=into,
+            accepted=accepted,
         )
     except ImportRefused as exc:
-        return _preview(request, text=text, into=into, form=form, error=exc.message)
+        return _preview(request, text=text, result=result, into=into, form=form, suggested=suggested, error=exc.message)
     if into is None:
         messages.success(request, _("Draft %(code)s was created from the summary.") % {"code": convening.code})
     else:
@@ -138,16 +159,27 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     return redirect("secretariat:convening", slug=convening.slug)
 
 
+def _suggestions_form(
+    request: HttpRequest, *, result: ParseResult, into: Convening | None, data: Any = None
+) -> SuggestionsForm:
+    if data is None and request.method == "POST":
+        data = request.POST
+    suggestions = import_suggestions(result=result, directory=organization_directory(user=request.user))
+    return SuggestionsForm(data, suggestions=suggestions, result=result, into=into, user=request.user)
+
+
 def _preview(
     request: HttpRequest,
     *,
     text: str,
     into: Convening | None,
+    result: ParseResult | None = None,
     form: ImportConfirmForm | None = None,
+    suggested: SuggestionsForm | None = None,
     error: str = "",
     accepted_changes_only: bool = False,
 ) -> HttpResponse:
-    result = parse_summary(text)
+    result = result if result is not None else parse_summary(text)
     sha256 = source_sha256(text)
     previous = None
     if form is None:
@@ -158,12 +190,16 @@ def _preview(
         form = ImportConfirmForm(initial={**initial, "accepted_changes_only": accepted_changes_only})
     elif form.is_bound:
         accepted_changes_only = bool(form.cleaned_data.get("accepted_changes_only"))
+    if suggested is None:
+        suggestions = import_suggestions(result=result, directory=organization_directory(user=request.user))
+        suggested = SuggestionsForm(suggestions=suggestions, result=result, into=into, user=request.user)
     # A refused import says why; the diff would only repeat the refusal.
     diff_into = into if not error else None
     metadata = form.metadata(sha256=sha256) if diff_into and form.is_bound and form.is_valid() else None
     preview = import_preview(text=text, result=result, into=diff_into, metadata=metadata)
     context = {
         "form": form,
+        "suggested": suggested,
         "result": result,
         "counts": preview.counts,
         "problems": preview.problems,

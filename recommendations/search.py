@@ -7,8 +7,8 @@ One query language, PostgreSQL's ``websearch`` syntax: words (all must match, st
 and the tree is compiled for each engine:
 
 - PostgreSQL: each term through ``websearch_to_tsquery('english', …)``, combined with the
-  ``tsquery`` operators, against the GIN expression indexes of migration 0002 (recommendation
-  headline and body; each sub-item);
+  ``tsquery`` operators, against the stored, GIN-indexed ``search_document`` columns of migration
+  0009 (a recommendation's headline, weighted A, and body, B; each sub-item, C);
 - SQLite: FTS5 ``MATCH`` expressions (porter stemmer) over the two virtual tables of migration
   0008, kept in step with the rows by triggers.
 
@@ -23,17 +23,19 @@ from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from .models import Recommendation, SubItem
 
-# Must match the GIN indexes of migration 0002 (a test runs EXPLAIN to prove they are used).
+# Must match the stored documents of migration 0009 (a test runs EXPLAIN to prove their GIN
+# indexes are used).
 SEARCH_CONFIG = "english"
+DOCUMENT_COLUMN = "search_document"
 MAX_TERMS = 16
 RECOMMENDATION_FTS = "recommendations_recommendation_fts"
 SUBITEM_FTS = "recommendations_subitem_fts"
@@ -166,12 +168,18 @@ def uses_postgres(queryset: QuerySet[Any]) -> bool:
     return connections[queryset.db].vendor == "postgresql"
 
 
-def recommendation_vector() -> SearchVector:
-    return SearchVector("headline", "body", config=SEARCH_CONFIG)
+class StoredDocument(Expression):
+    """The ``search_document`` column of the query's own table (recommendation or sub-item).
 
+    Not a model field (migration 0009 explains why), so it is named here; the table's alias is
+    read when the query is compiled, so it is right inside a subquery (``U0``) too.
+    """
 
-def subitem_vector() -> SearchVector:
-    return SearchVector("text", config=SEARCH_CONFIG)
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{alias}.{connection.ops.quote_name(DOCUMENT_COLUMN)}", []
 
 
 def _pg_term(term: Term) -> SearchQuery:
@@ -250,11 +258,14 @@ def text_search(queryset: QuerySet[Recommendation], text: str) -> QuerySet[Recom
     by_sub_item: QuerySet[Any, Any]
     if uses_postgres(queryset):
         tsquery = ts_query(query)
-        by_text = Recommendation.objects.annotate(search=recommendation_vector()).filter(search=tsquery)
-        by_sub_item = SubItem.objects.annotate(search=subitem_vector()).filter(search=tsquery)
-    else:
-        by_text = Recommendation.objects.filter(_fts_condition(RECOMMENDATION_FTS, query))
-        by_sub_item = SubItem.objects.filter(_fts_condition(SUBITEM_FTS, query))
+        by_text = Recommendation.objects.alias(document=StoredDocument()).filter(document=tsquery)
+        by_sub_item = SubItem.objects.alias(document=StoredDocument()).filter(document=tsquery)
+        # One UNION of the two GIN matches, then the rows by primary key; an OR of two IN
+        # subqueries would test every recommendation against both.
+        matches = by_text.order_by().values("pk").union(by_sub_item.order_by().values("recommendation_id"))
+        return queryset.filter(pk__in=matches)
+    by_text = Recommendation.objects.filter(_fts_condition(RECOMMENDATION_FTS, query))
+    by_sub_item = SubItem.objects.filter(_fts_condition(SUBITEM_FTS, query))
     return queryset.filter(Q(pk__in=by_text.values("pk")) | Q(pk__in=by_sub_item.values("recommendation_id")))
 
 
@@ -263,7 +274,7 @@ def with_relevance(queryset: QuerySet[Recommendation], text: str) -> QuerySet[Re
     tsquery = ts_query(parse_query(text))
     if tsquery is None or not uses_postgres(queryset):
         return None
-    return queryset.annotate(relevance=SearchRank(recommendation_vector(), tsquery))
+    return queryset.annotate(relevance=SearchRank(StoredDocument(), tsquery))
 
 
 # Markers no summary contains, put around matches by the database and turned into <mark> after

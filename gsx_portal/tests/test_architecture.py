@@ -27,8 +27,11 @@ BOUND_KINDS = ("models", "services", "selectors")
 NOBODY_IMPORTS = "importing"
 PARSER = ROOT / "importing" / "parser"
 PARSER_FUNCTION_MAX_LINES = 60
-# The readers' layout stages: pure like the parser (no Django), and held to the same length.
-LAYOUT_READERS = [ROOT / "importing" / name for name in ("pdf_glyphs.py", "pdf_layout.py", "word_layout.py")]
+# The readers' layout stages and the text analysis of the suggestions: pure like the parser (no
+# Django), and held to the same length.
+LAYOUT_READERS = [
+    ROOT / "importing" / name for name in ("pdf_glyphs.py", "pdf_layout.py", "word_layout.py", "suggest_entities.py")
+]
 ORDER_LINE_RE = re.compile(r"^\s+(\w+(?:\s*[←,]\s*\w+)+)\s*$", re.M)
 
 

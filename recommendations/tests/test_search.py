@@ -361,8 +361,8 @@ def test_a_match_only_in_the_headline_shows_the_plain_excerpt() -> None:
 # --- Indexes ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 tables are the embedded default's")
-def test_fts_tables_follow_every_write_through_their_triggers() -> None:
+def test_the_search_follows_every_write_without_save() -> None:
+    # SQLite: the FTS5 tables' triggers; PostgreSQL: the generated search_document columns.
     from recommendations.models import Recommendation, SubItem
     from recommendations.tests.factories import SubItemFactory
 
@@ -375,10 +375,26 @@ def test_fts_tables_follow_every_write_through_their_triggers() -> None:
     assert (search("q=gamma"), search("q=delta")) == ([], ["Alpha"])
     sub_item.delete()
     assert search("q=delta") == []
-    with connection.cursor() as cursor:
-        recommendation.delete()
-        cursor.execute("SELECT count(*) FROM recommendations_recommendation_fts")
-        assert cursor.fetchone() == (0,)
+    recommendation.delete()
+    assert search("q=second") == []
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM recommendations_recommendation_fts")
+            assert cursor.fetchone() == (0,)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking by relevance is PostgreSQL's ts_rank")
+def test_a_match_in_the_headline_ranks_above_one_in_the_body() -> None:
+    # The stored document weights the headline A and the body B (migration 0009).
+    RecommendationFactory.create(headline="Fund local councils", body="Over three years, mentoring included.")
+    RecommendationFactory.create(headline="Mentoring for returnees", body="Over three years, with councils.")
+
+    response = Client().get("/recommendations/", {"q": "mentoring"})
+
+    assert [r.headline for r in response.context["recommendations"]] == [
+        "Mentoring for returnees",
+        "Fund local councils",
+    ]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN indexes exist on PostgreSQL only")
@@ -393,8 +409,8 @@ def test_a_query_with_synonyms_and_negation_still_uses_the_gin_indexes() -> None
         plan = text_search(Recommendation.objects.all(), 'CSO "core funding" or youth -media').explain()
         cursor.execute("SET enable_seqscan = on")
 
-    assert "recommendation_search_gin" in plan
-    assert "subitem_search_gin" in plan
+    assert "recommendation_document_gin" in plan
+    assert "subitem_document_gin" in plan
     assert "websearch_to_tsquery" in str(text_search(Recommendation.objects.all(), "CSO").query)
 
 

@@ -519,8 +519,8 @@ def test_text_search_uses_the_gin_indexes() -> None:
         plan = text_search(Recommendation.objects.all(), filterset.text).explain()
         cursor.execute("SET enable_seqscan = on")
 
-    assert "recommendation_search_gin" in plan
-    assert "subitem_search_gin" in plan
+    assert "recommendation_document_gin" in plan
+    assert "subitem_document_gin" in plan
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="websearch syntax is PostgreSQL's")

@@ -3,7 +3,10 @@
 Without ``--dry-run`` it creates a draft convening (published with ``--publish``) and prints its
 slug as the last line, so scripts can capture it. Importing the same document again updates the
 draft it created (or, once published, leaves it alone), so running it twice never duplicates.
-``--dry-run --json`` prints the parse result as one JSON object and changes nothing.
+``--dry-run --json`` prints the parse result as one JSON object and changes nothing, with the
+preview's suggestions beside it: ``suggested_participants``, ``suggested_next_step_owners`` and
+``suggested_proposals`` at the top level (matched against the whole directory, as the secretariat
+sees it: whoever runs the command runs the server).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from events.models import Convening
 from events.services import PublishNeedsConfirmation
 from importing.parser import ParseResult, parse_summary
 from importing.readers import DocumentError, check_size, read_document
+from importing.selectors import import_suggestions, organization_directory_unrestricted
 from importing.services import (
     ImportMetadata,
     ImportRefused,
@@ -51,7 +55,7 @@ class Command(BaseCommand):
         text = self._read(path)
         result = parse_summary(text)
         if options["dry_run"] and options["json"]:
-            self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False))
+            self.stdout.write(json.dumps(self._with_suggestions(result), ensure_ascii=False))
             return
         for problem in result.problems:
             self.stderr.write(f"{path.name}:{problem.line}: {problem.message}")
@@ -95,6 +99,11 @@ class Command(BaseCommand):
         verb = "Updated" if into else "Created"
         self.stdout.write(f"{verb} {state} {convening.code}: {self._counts(result)}.")
         self.stdout.write(convening.slug)
+
+    @staticmethod
+    def _with_suggestions(result: ParseResult) -> dict[str, Any]:
+        suggestions = import_suggestions(result=result, directory=organization_directory_unrestricted())
+        return {**result.to_dict(), **suggestions.to_dict()}
 
     def _read(self, path: Path) -> str:
         if not path.is_file():
