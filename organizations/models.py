@@ -210,11 +210,16 @@ def is_network_member(user: User | AnonymousUser | None) -> bool:
 
 
 def reader_audience(user: User | AnonymousUser | None) -> str:
-    """Whom a cached read is for: "secretariat", "network" or "public" (everyone else, signed in
-    or not, sees the same). Part of every cache key of a read, so nothing cached crosses audiences."""
+    """Whom a cached read is for: "secretariat", "member" (anyone signed in) or "anonymous".
+
+    Part of every cache key of a read, so nothing cached crosses these audiences. Telling network
+    members from other signed-in readers would cost a query on every page; nothing cached depends
+    on it (recommendations and endorsements are visible by secretariat or not), and what does,
+    participations and the owners they hide, is never inside a cached read or fragment.
+    """
     if is_secretariat(user):
         return "secretariat"
-    return "network" if is_network_member(user) else "public"
+    return "member" if user is not None and user.is_authenticated else "anonymous"
 
 
 class ConfidentialAccess(models.Model):

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 COMMENT_MAX_LENGTH = 2000
+RECONCILE_BATCH = 1000
 SIGNATORY_MAX_LENGTH = 200
 
 
@@ -250,9 +251,10 @@ def tally_expressions() -> list[tuple[type[Any], dict[str, Coalesce]]]:
 def tallies_reconcile() -> dict[str, int]:
     """Repairs every tally that drifted from the rows; returns how many rows were repaired per model.
 
-    Idempotent. A first read finds the drifted rows; each is then locked and recounted by one
-    UPDATE, a statement that starts after the lock, so an endorsement committed meanwhile is
-    counted and one still open waits for the lock and adds itself on top (the trigger).
+    Idempotent. A first read finds the drifted rows; they are then locked (in batches, in id
+    order) and recounted by one UPDATE, a statement that starts after the lock, so an endorsement
+    committed meanwhile is counted and one still open waits for the lock and adds itself on top
+    (the trigger). A bulk load with the triggers off is repaired the same way, a batch at a time.
     """
     repaired: dict[str, int] = {}
     for model, expressions in tally_expressions():
@@ -260,11 +262,12 @@ def tallies_reconcile() -> dict[str, int]:
         drift = Q()
         for name in expressions:
             drift |= ~Q(**{name: models.F(f"actual_{name}")})
-        drifted = list(model.objects.annotate(**actual).filter(drift).values_list("pk", flat=True))
-        for pk in drifted:
+        drifted = list(model.objects.annotate(**actual).filter(drift).order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(drifted), RECONCILE_BATCH):
+            batch = drifted[start : start + RECONCILE_BATCH]
             with transaction.atomic():
-                model.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).first()
-                model.objects.filter(pk=pk).update(**expressions)
+                list(model.objects.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk"))
+                model.objects.filter(pk__in=batch).update(**expressions)
         repaired[model._meta.label] = len(drifted)
     if any(repaired.values()):
         from gsx_portal.versions import reads_changed

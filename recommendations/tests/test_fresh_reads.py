@@ -12,12 +12,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from publications.tests.conftest import in_process_tasks, publications_root
 from publications.tests.helpers import pdf_text
 from recommendations.models import Recommendation
 from recommendations.tests.factories import RecommendationFactory
 from recommendations.tests.test_endorsements import endorse_url, form_data, organization_of, withdraw_url
 
 pytestmark = pytest.mark.django_db
+# The brief renders in-process on both paths, into a fresh folder (as in publications' tests).
+__all__ = ["in_process_tasks", "publications_root"]
 
 
 def _pdf(client: Client, url: str, capture: Any) -> str:
