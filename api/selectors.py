@@ -28,6 +28,7 @@ from recommendations.models import (
     Recommendation,
     SubItem,
     Theme,
+    name_fields,
 )
 from recommendations.selectors import active_endorsement_count, convening_detail, order_by_sort
 from tracking.selectors import recommendation_responses
@@ -68,7 +69,14 @@ def _list_prefetches(queryset: QuerySet[Recommendation], *, responses: bool = Tr
             "responses",
             queryset=AddresseeResponse.objects.select_related("addressee")
             .order_by("addressee__name")
-            .only("recommendation_id", "status", "due_date", "addressee__slug", "addressee__name", "addressee__group"),
+            .only(
+                "recommendation_id",
+                "status",
+                "due_date",
+                "addressee__slug",
+                "addressee__group",
+                *name_fields("addressee__"),
+            ),
         ),
     )
 

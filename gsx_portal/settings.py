@@ -67,6 +67,8 @@ if not ALLOWED_HOSTS and not DEBUG and not TESTING:
     ALLOWED_HOSTS = [urlsplit(SITE_URL).hostname or ""]
 
 INSTALLED_APPS = [
+    # Before the admin, so its TranslationAdmin can patch the admin's forms (its documentation asks).
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -270,6 +272,11 @@ LOGOUT_REDIRECT_URL = "home"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Translated names of themes and addressees (recommendations/translation.py): English is the
+# canonical one; an untranslated name falls back to it, and a missing one is NULL, not "", so the
+# unique constraint the names share never trips over two empty translations.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 # Our date style per language; Russian declines its month names (gsx_portal/formats).
 FORMAT_MODULE_PATH = ["gsx_portal.formats"]
 TIME_ZONE = "UTC"

@@ -16,6 +16,7 @@ from organizations.models import Organization
 
 from .parser import ParseResult
 from .suggest_entities import DirectoryEntry, EntitySuggestions, suggest_entities
+from .suggest_tags import suggest_tags
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,10 +36,15 @@ __all__ = [
 class TagSuggestion(Protocol):
     """A theme or an addressee suggested for a recommendation (importing.suggest_tags)."""
 
-    slug: str
-    name: str
-    score: float
-    because: Sequence[str]
+    # Read-only, as on the frozen importing.tag_lexicon.Suggestion.
+    @property
+    def slug(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def because(self) -> Sequence[str]: ...
 
 
 @dataclass(frozen=True)
@@ -83,4 +89,5 @@ def import_suggestions(*, result: ParseResult, directory: Sequence[DirectoryEntr
 
 
 def _tag_suggestions(result: ParseResult) -> tuple[dict[int, list[TagSuggestion]], dict[int, list[TagSuggestion]]]:
-    return {}, {}
+    found = suggest_tags(result)
+    return {n: list(s.themes) for n, s in found.items()}, {n: list(s.addressees) for n, s in found.items()}

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import django_filters
 from django.db.models import Count, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gsx_portal.filtering import FacetCounts, FacetOption, LenientFilterSet, facet_count, facet_options
@@ -45,12 +46,20 @@ class OrganizationFilter(LenientFilterSet):
                 facet_count(counts["kind"], row["kind"], str(kinds.get(row["kind"], row["kind"])), row["n"])
             if row["country"] and ("kind" not in chosen or row["kind"] == chosen["kind"]):
                 facet_count(counts["country"], row["country"], row["country"], row["n"])
+        languages = dict.fromkeys([(get_language() or "en").split("-")[0], "en"])  # the active one, then English
         themes = (
             self.apply(base, exclude=("theme",))
             .order_by()
             .filter(themes__isnull=False)
-            .values("themes__slug", "themes__name")
+            .values("themes__slug", *(f"themes__name_{code}" for code in languages))
             .annotate(n=Count("pk"))
         )
-        counts["theme"] = {row["themes__slug"]: (row["themes__name"], row["n"]) for row in themes}
+        # The name in the active language, else in English (recommendations/translation.py).
+        counts["theme"] = {
+            row["themes__slug"]: (
+                next(row[f"themes__name_{code}"] for code in languages if row[f"themes__name_{code}"]),
+                row["n"],
+            )
+            for row in themes
+        }
         return {name: facet_options(counts[name], selected=chosen.get(name)) for name in ("kind", "country", "theme")}

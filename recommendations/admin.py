@@ -13,6 +13,7 @@ from django.contrib.admin.widgets import AdminFileWidget
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from events.services import convening_content_changed
@@ -164,14 +165,14 @@ class SubItemAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(TranslationAdmin[Theme]):  # a name field per language, the untranslated one hidden
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Addressee)
-class AddresseeAdmin(admin.ModelAdmin):
+class AddresseeAdmin(TranslationAdmin[Addressee]):
     list_display = ["name", "group"]
     list_filter = ["group"]
     search_fields = ["name"]

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.manager import MultilingualManager
 from simple_history.models import HistoricalRecords
 
 from events.models import Convening, Paragraph
@@ -30,10 +31,30 @@ def evidence_storage() -> Storage:
     return private_storage("evidence", "EVIDENCE_ROOT")
 
 
+def name_fields(prefix: str = "") -> list[str]:
+    """The columns a translated ``name`` reads (one per language, recommendations/translation.py),
+    for ``.only()`` across a relation, where modeltranslation cannot add them itself."""
+    return [f"{prefix}name", *(f"{prefix}name_{code}" for code, _label in settings.LANGUAGES)]
+
+
 class Theme(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
+    lexicon = models.TextField(
+        _("lexicon"),
+        blank=True,
+        help_text=_("Words and phrases that suggest this theme on import, one per line."),
+    )
+
+    # modeltranslation would put this manager in at run time (recommendations/translation.py); named
+    # here so that mypy's Django plugin knows the manager's type.
+    objects: MultilingualManager[Theme] = MultilingualManager()
+
+    if TYPE_CHECKING:  # the names per language, added by modeltranslation
+        name_en: str | None
+        name_fr: str | None
+        name_ru: str | None
 
     class Meta:
         ordering = ["name"]
@@ -58,6 +79,18 @@ class Addressee(models.Model):
     name = models.CharField(_("name"), max_length=160, unique=True)
     slug = models.SlugField(_("slug"), max_length=160, unique=True)
     group = models.CharField(_("group"), max_length=20, choices=Group.choices, default=Group.OTHER)
+    lexicon = models.TextField(
+        _("lexicon"),
+        blank=True,
+        help_text=_("Words and phrases that name this addressee in a text, one per line."),
+    )
+
+    objects: MultilingualManager[Addressee] = MultilingualManager()  # as Theme.objects
+
+    if TYPE_CHECKING:
+        name_en: str | None
+        name_fr: str | None
+        name_ru: str | None
 
     class Meta:
         ordering = ["name"]

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 import factory
+from django.utils.text import slugify
 
 from events.tests.factories import ConveningFactory
 from organizations.tests.factories import OrganizationFactory
@@ -16,22 +19,34 @@ from recommendations.models import (
 )
 
 
-class ThemeFactory(factory.django.DjangoModelFactory[Theme]):
+class _VocabularyFactory(factory.django.DjangoModelFactory[Any]):
+    """The names of the installed vocabulary (migration 0011) are taken: a test asking for one under
+    another slug gets the installed row, as a second row of that name cannot exist."""
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        existing = model_class.objects.filter(name_en=kwargs.get("name")).first()
+        return existing or super()._create(model_class, *args, **kwargs)
+
+
+class ThemeFactory(_VocabularyFactory, factory.django.DjangoModelFactory[Theme]):
     class Meta:
         model = Theme
         django_get_or_create = ["slug"]
 
     name = factory.Sequence(lambda n: f"Theme {n}")
-    slug = factory.Sequence(lambda n: f"theme-{n}")
+    # From the name, so that ThemeFactory(name="Youth") is the vocabulary's youth (migration 0011)
+    # rather than a second theme of that name.
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))
 
 
-class AddresseeFactory(factory.django.DjangoModelFactory[Addressee]):
+class AddresseeFactory(_VocabularyFactory, factory.django.DjangoModelFactory[Addressee]):
     class Meta:
         model = Addressee
         django_get_or_create = ["slug"]
 
     name = factory.Sequence(lambda n: f"Addressee {n}")
-    slug = factory.Sequence(lambda n: f"addressee-{n}")
+    slug = factory.LazyAttribute(lambda o: slugify(o.name))  # as ThemeFactory.slug
 
 
 class RecommendationFactory(factory.django.DjangoModelFactory[Recommendation]):

@@ -32,6 +32,7 @@ from importing.services import (
     result_counts,
     source_sha256,
 )
+from importing.suggest_tags import with_tag_suggestions
 
 
 class Command(BaseCommand):
@@ -74,7 +75,7 @@ class Command(BaseCommand):
             raise CommandError("No date was found in the document: pass --start-date YYYY-MM-DD.")
 
         if options["json"]:
-            self.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False))
+            self.stdout.write(json.dumps(self._with_suggestions(result), ensure_ascii=False))
         if unchanged is not None:
             self.stdout.write(f"{unchanged.code} was imported from this text before and is published; nothing changed.")
             self.stdout.write(unchanged.slug)
@@ -103,7 +104,8 @@ class Command(BaseCommand):
     @staticmethod
     def _with_suggestions(result: ParseResult) -> dict[str, Any]:
         suggestions = import_suggestions(result=result, directory=organization_directory_unrestricted())
-        return {**result.to_dict(), **suggestions.to_dict()}
+        data = {**result.to_dict(), **suggestions.to_dict()}
+        return with_tag_suggestions(data, themes=suggestions.themes, addressees=suggestions.addressees)
 
     def _read(self, path: Path) -> str:
         if not path.is_file():
