@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("events", "0005_convening_newest"),
         ("organizations", "0009_tallies"),
-        ("recommendations", "0009_postgres_stored_search_documents"),
+        ("recommendations", "0011_vocabulary"),
     ]
 
     operations = [
