@@ -15,7 +15,7 @@ from django.test import Client
 from publications.tests.conftest import in_process_tasks, publications_root
 from publications.tests.helpers import pdf_text
 from recommendations.models import Recommendation
-from recommendations.tests.factories import RecommendationFactory
+from recommendations.tests.factories import RecommendationFactory, ThemeFactory
 from recommendations.tests.test_endorsements import endorse_url, form_data, organization_of, withdraw_url
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,8 @@ def test_signed_in_pages_get_no_etag_from_the_anonymous_rule(cso_member: User) -
 @pytest.mark.parametrize("path", ["convening", "list", "theme"])
 def test_no_cached_fragment_crosses_audiences(path: str, cso_member: User, secretariat: User) -> None:
     recommendation = RecommendationFactory.create(headline="Cached headline")
-    theme = recommendation.themes.create(name="Youth", slug="youth")
+    theme = ThemeFactory.create(name="Fragments", slug="fragments")
+    recommendation.themes.add(theme)
     url = {
         "convening": recommendation.convening.get_absolute_url(),
         "list": "/recommendations/",
