@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "recommendations",
     "publications",
     "tracking",
+    "consultations",
     "importing",
     "api",
 ]
@@ -140,6 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.reads",
+                "consultations.context_processors.secretariat",
             ],
         },
     },
@@ -401,6 +403,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "api.views.exception_handler",
 }
+# Inputs on circulating documents (consultations), per user and per organization, in the shared cache.
+CONSULTATION_INPUT_RATE_USER = os.environ.get("CONSULTATION_INPUT_RATE_USER", "20/h")
+CONSULTATION_INPUT_RATE_ORGANIZATION = os.environ.get("CONSULTATION_INPUT_RATE_ORGANIZATION", "60/h")
+
 API_THROTTLE_RATES = {
     "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
     "user": os.environ.get("API_THROTTLE_USER", "300/minute"),

@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
+from gsx_portal.clock import portal_today
 from organizations.models import Organization, is_secretariat
 
 from .models import Endorsement, Letter, Recommendation, StatusUpdate
@@ -79,7 +80,7 @@ def acting_organizations(
 
 
 def active_signature_count() -> F:
-    """Every active signature, named or not: the letter's tally (migration 0009's triggers)."""
+    """Every active signature, named or not: the letter's tally (tally_triggers.py)."""
     return F("signature_tally")
 
 
@@ -100,6 +101,17 @@ def letter_list(*, user: User | AnonymousUser | None, with_recommendations: bool
             Prefetch("recommendations", queryset=recommendations, to_attr="visible_recommendations")
         )
     return letters
+
+
+def letters_open_for_signature(*, user: User | AnonymousUser | None, today: dt.date | None = None) -> QuerySet[Letter]:
+    """Letters taking signatures today: open for signature, within their window."""
+    today = today or portal_today()
+    return (
+        Letter.objects.visible_to(user)
+        .filter(state=Letter.State.OPEN_FOR_SIGNATURE)
+        .filter(Q(opens_on__isnull=True) | Q(opens_on__lte=today))
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+    )
 
 
 def letter_detail(*, user: User | AnonymousUser | None, slug: str) -> Letter:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Convening, Paragraph
 from organizations.models import Organization
 
-from .services import COMMENT_MAX_LENGTH, SIGNATORY_MAX_LENGTH
+from .models import Addressee, Recommendation
+from .services import COMMENT_MAX_LENGTH, LETTER_BODY_MAX_LENGTH, SIGNATORY_MAX_LENGTH
 
 
 class EndorsementForm(forms.Form):
@@ -90,3 +91,34 @@ class PromoteForm(forms.Form):
     def __init__(self, *args: Any, convening: Convening, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["paragraphs"].queryset = convening.paragraphs.order_by("number")  # type: ignore[attr-defined]  # a ModelChoiceField
+
+
+class LetterForm(forms.Form):
+    """A draft letter from one or more recommendations (the page's link or a bulk action)."""
+
+    recommendations = forms.ModelMultipleChoiceField(
+        label=_("Recommendations it supports"),
+        queryset=Recommendation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    title = forms.CharField(label=_("Title"), max_length=300)
+    addressee = forms.ModelChoiceField(label=_("Addressee"), queryset=Addressee.objects.all(), required=False)
+    body = forms.CharField(
+        label=_("Text"),
+        max_length=LETTER_BODY_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Markdown, sanitised when shown. Up to 20,000 characters."),
+    )
+    opens_on = forms.DateField(
+        label=_("Signatures open on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    closes_on = forms.DateField(
+        label=_("Signatures close on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, recommendations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["recommendations"]
+        field.queryset = recommendations  # type: ignore[attr-defined]  # a ModelChoiceField
+        field.label_from_instance = lambda r: f"{r.reference} {r.headline}"  # type: ignore[attr-defined]

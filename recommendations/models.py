@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.files.storage import Storage
@@ -18,7 +18,7 @@ from events.models import Convening, Paragraph
 from gsx_portal.clock import portal_today
 from gsx_portal.storage import private_storage
 from gsx_portal.tallies import KeepsTallies
-from organizations.models import Organization, is_secretariat
+from organizations.models import Organization, is_network_member, is_secretariat
 
 from .references import format_reference
 
@@ -234,9 +234,13 @@ class SubItem(models.Model):
 
 class LetterQuerySet(models.QuerySet["Letter"]):
     def visible_to(self, user: User | AnonymousUser | None) -> LetterQuerySet:
+        """Drafts are the secretariat's; a text still circulating for inputs is the network's (its
+        members comment on it before anyone signs); from "open for signature" on, everyone's."""
         if is_secretariat(user):
             return self.all()
-        return self.exclude(state=Letter.State.DRAFT)
+        if is_network_member(user):
+            return self.exclude(state=Letter.State.DRAFT)
+        return self.filter(state__in=Letter.PUBLIC_STATES)
 
 
 class Letter(KeepsTallies):
@@ -244,9 +248,20 @@ class Letter(KeepsTallies):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        CIRCULATING = "circulating", _("Circulating for signatures")
+        OPEN_FOR_INPUTS = "inputs", _("Circulating for inputs")
+        OPEN_FOR_SIGNATURE = "signature", _("Open for signature")
         CLOSED = "closed", _("Closed")
         SENT = "sent", _("Sent")
+
+    # Where a letter may go from each state; recommendations.services.letter_transition moves it.
+    TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "draft": ("inputs", "signature"),
+        "inputs": ("draft", "signature"),
+        "signature": ("closed",),
+        "closed": ("sent",),
+        "sent": (),
+    }
+    PUBLIC_STATES: ClassVar[tuple[str, ...]] = ("signature", "closed", "sent")
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -260,6 +275,7 @@ class Letter(KeepsTallies):
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    sent_to = models.CharField(_("sent to"), max_length=300, blank=True, help_text=_("To whom it was delivered."))
     created_at = models.DateTimeField(auto_now_add=True)
     # Active signatures, named or not (a tally, as on Recommendation).
     signature_tally = models.PositiveIntegerField(_("active signatures"), default=0, editable=False)
@@ -281,7 +297,7 @@ class Letter(KeepsTallies):
 
     def is_open_for_signatures(self, today: Any = None) -> bool:
         today = today or portal_today()
-        if self.state != self.State.CIRCULATING:
+        if self.state != self.State.OPEN_FOR_SIGNATURE:
             return False
         if self.opens_on and today < self.opens_on:
             return False
@@ -309,7 +325,7 @@ class EndorsementQuerySet(models.QuerySet["Endorsement"]):
             .named()
             .filter(
                 Q(recommendation__convening__status=Convening.Status.PUBLISHED)
-                | Q(letter__state__in=[Letter.State.CIRCULATING, Letter.State.CLOSED, Letter.State.SENT]),
+                | Q(letter__state__in=Letter.PUBLIC_STATES),
                 organization__verified_at__isnull=False,
             )
         )

@@ -30,7 +30,7 @@ from gsx_portal.history import history_actor
 from organizations.models import Membership, Organization
 
 from . import validators
-from .models import Addressee, AddresseeResponse, Endorsement, Letter, Recommendation, Status, StatusUpdate
+from .models import Addressee, AddresseeResponse, Endorsement, Letter, Recommendation, Status, StatusUpdate, SubItem
 from .status_rule import derive_status, updates_per_addressee
 
 if TYPE_CHECKING:
@@ -414,3 +414,146 @@ def recommendation_promote(
     if convening.is_published:
         convening_content_changed(convening_id=convening.pk)
     return recommendation
+
+
+# --- Letters: created from recommendations, moved through their states, their text changed ----------
+
+
+class LetterError(Exception):
+    """A refused letter creation, transition or change; the message is for the person who asked."""
+
+
+LETTER_BODY_MAX_LENGTH = 20_000
+REASON_MAX_LENGTH = 500
+
+
+def _letter_slug(title: str) -> str:
+    from django.utils.text import slugify
+
+    base = (slugify(title)[:100] or "letter").strip("-")
+    if base in ("open", "export"):  # /letters/open/ is the list of letters open for signature
+        base = f"{base}-letter"
+    slug, n = base, 1
+    while Letter.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _check_window(opens_on: dt.date | None, closes_on: dt.date | None) -> None:
+    if opens_on and closes_on and closes_on < opens_on:
+        raise LetterError(_("The signature window closes before it opens."))
+
+
+@transaction.atomic
+def letter_create(
+    *,
+    title: str,
+    body: str,
+    recommendations: list[Recommendation],
+    addressee: Addressee | None = None,
+    opens_on: dt.date | None = None,
+    closes_on: dt.date | None = None,
+    user: User | AnonymousUser | None = None,
+) -> Letter:
+    """A draft letter supporting ``recommendations``; it cites their convening when they share one."""
+    title = " ".join(title.split())
+    if not title:
+        raise LetterError(_("The letter needs a title."))
+    if len(title) > (Letter._meta.get_field("title").max_length or 300):
+        raise LetterError(_("The title is limited to 300 characters."))
+    if not body.strip():
+        raise LetterError(_("The letter needs a text."))
+    if len(body) > LETTER_BODY_MAX_LENGTH:
+        raise LetterError(_("The text is limited to 20,000 characters."))
+    _check_window(opens_on, closes_on)
+    convening_ids = {r.convening_id for r in recommendations}
+    letter = Letter(
+        title=title,
+        slug=_letter_slug(title),
+        body=body.strip(),
+        addressee=addressee,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        convening_id=convening_ids.pop() if len(convening_ids) == 1 else None,
+        state=Letter.State.DRAFT,
+    )
+    history_actor(letter, user=user, reason=_("Created from %(n)s recommendation(s).") % {"n": len(recommendations)})
+    letter.save()
+    letter.recommendations.set(recommendations)
+    return letter
+
+
+@transaction.atomic
+def letter_transition(
+    *,
+    letter: Letter,
+    to: str,
+    reason: str,
+    user: User | AnonymousUser | None = None,
+    sent_on: dt.date | None = None,
+    sent_to: str = "",
+) -> Letter:
+    """Moves the letter to state ``to`` along ``Letter.TRANSITIONS``; the reason is kept in its history.
+
+    Marking it sent needs the date it went and to whom; nothing is saved when a check fails."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    reason = reason.strip()
+    if to not in Letter.TRANSITIONS.get(letter.state, ()):
+        raise LetterError(
+            _("A letter that is “%(state)s” cannot move to that state.") % {"state": letter.get_state_display()}
+        )
+    if not reason:
+        raise LetterError(_("Give a reason: it is kept in the letter's history."))
+    if len(reason) > REASON_MAX_LENGTH:
+        raise LetterError(_("The reason is limited to 500 characters."))
+    fields = ["state"]
+    today = portal_today()
+    if to == Letter.State.OPEN_FOR_SIGNATURE:
+        if letter.closes_on and letter.closes_on < today:
+            raise LetterError(_("The signature window closed already: set a later closing date first."))
+        if letter.opens_on is None or letter.opens_on > today:
+            letter.opens_on, fields = today, [*fields, "opens_on"]
+    if to == Letter.State.SENT:
+        sent_to = " ".join(sent_to.split())
+        if sent_on is None or not sent_to:
+            raise LetterError(_("Give the date the letter was sent and to whom."))
+        if sent_on > today:
+            raise LetterError(_("The date sent cannot be in the future."))
+        if len(sent_to) > 300:
+            raise LetterError(_("“Sent to” is limited to 300 characters."))
+        letter.sent_on, letter.sent_to, fields = sent_on, sent_to, [*fields, "sent_on", "sent_to"]
+    letter.state = to
+    history_actor(letter, user=user, reason=reason).save(update_fields=fields)
+    return letter
+
+
+def text_of(target: Letter | Recommendation | SubItem) -> str:
+    """The text inputs quote and rewordings replace: a letter's and a recommendation's body, a
+    sub-item's text."""
+    return target.text if isinstance(target, SubItem) else target.body
+
+
+@transaction.atomic
+def text_change(
+    *, target: Letter | Recommendation | SubItem, text: str, reason: str, user: User | AnonymousUser | None = None
+) -> Letter | Recommendation | SubItem:
+    """Replaces the text; its history record (with the reason) is the new version readers compare."""
+    if not text.strip():
+        raise LetterError(_("The text cannot be empty."))
+    if len(text) > LETTER_BODY_MAX_LENGTH:
+        raise LetterError(_("The text is limited to 20,000 characters."))
+    if text_of(target) == text:
+        return target
+    if isinstance(target, SubItem):
+        target.text = text
+        history_actor(target, user=user, reason=reason).save(update_fields=["text"])
+        convening_content_changed(convening_id=target.recommendation.convening_id)
+    elif isinstance(target, Recommendation):
+        target.body = text
+        history_actor(target, user=user, reason=reason).save(update_fields=["body", "updated_at"])
+        convening_content_changed(convening_id=target.convening_id)
+    else:
+        target.body = text
+        history_actor(target, user=user, reason=reason).save(update_fields=["body"])
+    return target

@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("events", "0005_convening_newest"),
         ("organizations", "0009_tallies"),
-        ("recommendations", "0013_recommendation_list_index"),
+        ("recommendations", "0014_letter_states"),
     ]
 
     operations = [
