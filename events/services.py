@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gsx_portal.history import history_actor
+from gsx_portal.versions import reads_changed
 from organizations.models import Organization
 
 from . import signals
@@ -80,6 +81,7 @@ def convening_bump_content_version(*, convening_id: int) -> int:
     An UPDATE with F() so two workers bumping at once both count.
     """
     Convening.objects.filter(pk=convening_id).update(content_version=F("content_version") + 1)
+    reads_changed()  # an UPDATE sends no signal: cached reads must move with the files
     return int(Convening.objects.values_list("content_version", flat=True).get(pk=convening_id))
 
 

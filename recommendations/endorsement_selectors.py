@@ -12,8 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from gsx_portal.clock import portal_today
 from organizations.models import Membership, Organization, is_secretariat
@@ -81,10 +80,9 @@ def acting_organizations(
     return [ActingOrganization(organization=o, endorsement=active.get(o.pk)) for o in organizations]
 
 
-def active_signature_count() -> Coalesce:
-    signatures = Endorsement.objects.active().filter(letter=OuterRef("pk"))
-    counted = signatures.order_by().values("letter").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def active_signature_count() -> F:
+    """Every active signature, named or not: the letter's tally (tally_triggers.py)."""
+    return F("signature_tally")
 
 
 def letter_list(*, user: User | AnonymousUser | None, with_recommendations: bool = False) -> QuerySet[Letter]:

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from events.models import Convening, Paragraph
 from gsx_portal.clock import portal_today
 from gsx_portal.storage import private_storage
+from gsx_portal.tallies import KeepsTallies
 from organizations.models import Organization, is_network_member, is_secretariat
 
 from .references import format_reference
@@ -127,7 +128,7 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
         return self.filter(convening__archived_at__isnull=True)
 
 
-class Recommendation(models.Model):
+class Recommendation(KeepsTallies):
     convening = models.ForeignKey(Convening, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveIntegerField(_("number"))
     headline = models.CharField(_("headline"), max_length=500)
@@ -146,12 +147,18 @@ class Recommendation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Tallies (gsx_portal.tallies), kept by the endorsements' triggers: every active endorsement,
+    # and of those the counted-but-not-named. Counts only: who they are is never stored here.
+    endorsement_tally = models.PositiveIntegerField(_("active endorsements"), default=0, editable=False)
+    unnamed_tally = models.PositiveIntegerField(_("active endorsements not named"), default=0, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[themes, addressees])
+    tally_fields = ("endorsement_tally", "unnamed_tally")
+    history = HistoricalRecords(m2m_fields=[themes, addressees], excluded_fields=list(tally_fields))
     objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         ordering = ["convening", "number"]
+        indexes = [models.Index(fields=["-endorsement_tally"], name="recommendation_endorsed_most")]
         constraints = [
             models.UniqueConstraint(fields=["convening", "number"], name="recommendation_unique_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="recommendation_number_positive"),
@@ -236,7 +243,7 @@ class LetterQuerySet(models.QuerySet["Letter"]):
         return self.filter(state__in=Letter.PUBLIC_STATES)
 
 
-class Letter(models.Model):
+class Letter(KeepsTallies):
     """A sign-on letter: organizations sign it as they endorse recommendations."""
 
     class State(models.TextChoices):
@@ -270,8 +277,11 @@ class Letter(models.Model):
     sent_on = models.DateField(_("sent on"), null=True, blank=True)
     sent_to = models.CharField(_("sent to"), max_length=300, blank=True, help_text=_("To whom it was delivered."))
     created_at = models.DateTimeField(auto_now_add=True)
+    # Active signatures, named or not (a tally, as on Recommendation).
+    signature_tally = models.PositiveIntegerField(_("active signatures"), default=0, editable=False)
 
-    history = HistoricalRecords()
+    tally_fields = ("signature_tally",)
+    history = HistoricalRecords(excluded_fields=list(tally_fields))
     objects = LetterQuerySet.as_manager()
 
     class Meta:

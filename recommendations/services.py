@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 COMMENT_MAX_LENGTH = 2000
+RECONCILE_BATCH = 1000
 SIGNATORY_MAX_LENGTH = 200
 
 
@@ -223,6 +225,66 @@ def letter_withdraw(*, letter: Letter, organization: Organization, user: User) -
         user=user,
         nothing=_("Your organization has not signed this letter (any more): there is nothing to withdraw."),
     )
+
+
+# --- Tallies -------------------------------------------------------------------------------
+
+
+def _counted(endorsements: Any, through: str) -> Coalesce:
+    counted = endorsements.filter(**{through: OuterRef("pk")}).order_by().values(through).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
+def tally_expressions() -> list[tuple[type[Any], dict[str, Coalesce]]]:
+    """Per model, what each tally must equal: the counts the triggers of migration 0009 keep."""
+    active = Endorsement.objects.active()
+    published = Convening.Status.PUBLISHED
+    return [
+        (
+            Recommendation,
+            {
+                "endorsement_tally": _counted(active, "recommendation"),
+                "unnamed_tally": _counted(active.filter(is_named=False), "recommendation"),
+            },
+        ),
+        (Letter, {"signature_tally": _counted(active, "letter")}),
+        (
+            Organization,
+            {
+                "named_endorsement_tally": _counted(
+                    active.filter(is_named=True, recommendation__convening__status=published), "organization"
+                )
+            },
+        ),
+    ]
+
+
+def tallies_reconcile() -> dict[str, int]:
+    """Repairs every tally that drifted from the rows; returns how many rows were repaired per model.
+
+    Idempotent. A first read finds the drifted rows; they are then locked (in batches, in id
+    order) and recounted by one UPDATE, a statement that starts after the lock, so an endorsement
+    committed meanwhile is counted and one still open waits for the lock and adds itself on top
+    (the trigger). A bulk load with the triggers off is repaired the same way, a batch at a time.
+    """
+    repaired: dict[str, int] = {}
+    for model, expressions in tally_expressions():
+        actual = {f"actual_{name}": expression for name, expression in expressions.items()}
+        drift = Q()
+        for name in expressions:
+            drift |= ~Q(**{name: models.F(f"actual_{name}")})
+        drifted = list(model.objects.annotate(**actual).filter(drift).order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(drifted), RECONCILE_BATCH):
+            batch = drifted[start : start + RECONCILE_BATCH]
+            with transaction.atomic():
+                list(model.objects.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk"))
+                model.objects.filter(pk__in=batch).update(**expressions)
+        repaired[model._meta.label] = len(drifted)
+    if any(repaired.values()):
+        from gsx_portal.versions import reads_changed
+
+        reads_changed()
+    return repaired
 
 
 # --- Status updates and the derived status ------------------------------------------------
