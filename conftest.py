@@ -277,6 +277,32 @@ def vienna_convening() -> Any:
     return convening
 
 
+def roundtable_convening(*, with_letter_proposal: bool = False) -> Any:
+    """The New York roundtable, published, imported from its seed with the importer's service;
+    optionally with the preview's letter proposal (the one with lettered sub-items) accepted as a
+    candidate recommendation."""
+    from importing.parser import parse_summary
+    from importing.services import AcceptedProposal, AcceptedSuggestions, ImportMetadata, convening_import
+    from importing.suggest_entities import find_proposals
+
+    result = parse_summary(seed_text(ROUNDTABLE))
+    accepted = None
+    if with_letter_proposal:
+        letter = next(p for p in find_proposals(result) if p.sub_items)
+        proposal = AcceptedProposal(
+            paragraph=letter.paragraph,
+            headline=letter.headline,
+            body=letter.body,
+            sub_items=tuple((s.letter, s.text) for s in letter.sub_items),
+        )
+        accepted = AcceptedSuggestions(proposals=[proposal])
+    convening = convening_import(
+        result=result, metadata=ImportMetadata.from_result(result), user=None, publish=True, accepted=accepted
+    )
+    convening.refresh_from_db()
+    return convening
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db: None, settings: Any) -> Iterator[subprocess.Popen[bytes]]:
     """A real ``celery worker`` process over Redis, on the test database.

@@ -9,8 +9,9 @@ measuring (bench/bench_search.py: Django's test client, p50/p95 in ms, queries p
 the same cases, then the plans of each page's queries on the two big tables are printed
 (bench/plans.py) with any sequential scan over recommendations or endorsements named.
 
-Prints per case the p50 and p95 at both sizes and the ratio of the p95s (target ≤ 1.5), then
-the plans. Exits 1 when a sequential scan over those tables was found, or a ratio missed.
+Prints per case the p50 and p95 at both sizes and the ratio of the p95s (target ≤ 1.5), marking
+each target missed (p95 ≤ 100 ms at 20k, the ratio, a sequential scan over those tables), then
+the plans. Exits 0 either way, as the other benches do (``make bench`` runs them all).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/gsx_bench_scale .venv/bin/python bench/bench_scale.py
 
@@ -204,7 +205,8 @@ def report(results: dict[str, dict[str, Any]]) -> int:
     for size, result in results.items():
         found = [f"{case['name']} ({', '.join(case['seq_scans'])})" for case in result["cases"] if case["seq_scans"]]
         print(f"  {size}: " + ("; ".join(found) if found else "none"))
-    return 1 if failed else 0
+    print("verdict: " + ("some targets MISSED (marked above)" if failed else "every target met"))
+    return 0
 
 
 def main() -> int:

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +123,9 @@ class Convening(models.Model):
             # walks convenings in this order and sorts only within one convening, so a page of
             # the newest recommendations reads a few rows instead of sorting all of them.
             models.Index(models.F("start_date").desc(), "code", name="convening_newest"),
+            # A citable reference names its convening's code in any case (``code__iexact``, which
+            # PostgreSQL compiles to UPPER(code) = UPPER(…)): /r/<reference> reads one entry.
+            models.Index(Upper("code"), name="convening_code_upper"),
         ]
         verbose_name = _("convening")
         verbose_name_plural = _("convenings")

@@ -3,6 +3,8 @@ staff see it (with the provenance of promoted recommendations), and publishing a
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 
+from gsx_portal.clock import portal_today
+from gsx_portal.worklist import WorklistEntry
+from organizations import selectors as organization_selectors
 from organizations.access import secretariat_required
 from recommendations import selectors as recommendation_selectors
 
@@ -19,15 +24,35 @@ from . import selectors
 from .models import Convening
 from .services import PublishNeedsConfirmation, convening_publish
 
+# Who contributes to the worklist on /secretariat/: each app's ``worklist`` selector, in the order
+# the entries show. An app adding work for the secretariat adds its selector here.
+WORKLIST_PROVIDERS = (
+    selectors.worklist,
+    recommendation_selectors.worklist,
+    organization_selectors.worklist,
+)
+
+
+def worklist(*, user: Any) -> list[WorklistEntry]:
+    today = portal_today()
+    return [entry for provider in WORKLIST_PROVIDERS for entry in provider(user=user, today=today)]
+
 
 @method_decorator(secretariat_required, name="dispatch")
 class SecretariatConveningListView(ListView[Convening]):
+    """The workspace: the worklist, then every convening."""
+
     template_name = "events/secretariat/convening_list.html"
     context_object_name = "convenings"
     paginate_by = 50
 
     def get_queryset(self) -> QuerySet[Convening]:
         return selectors.secretariat_convening_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["worklist"] = worklist(user=self.request.user)
+        return context
 
 
 @method_decorator(secretariat_required, name="dispatch")

@@ -6,15 +6,21 @@ page's figures) are in recommendations.selectors, which builds on events.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from gsx_portal.filtering import FacetCounts, FacetOption, facet_count, facet_options
+from gsx_portal.worklist import WORKLIST_ITEMS, WorkItem, WorklistEntry
 from organizations.models import Organization, is_secretariat
 
 from .filters import ConveningFilter
@@ -191,3 +197,65 @@ def next_steps_named(*, user: User | AnonymousUser | None, steps: Iterable[NextS
     steps = list(steps)
     owners = next_step_owners(user=user, steps=steps)
     return [NamedNextStep(step, owners[step.pk]) for step in steps]
+
+
+# --- The secretariat's worklist ---------------------------------------------------------------
+
+DUE_SOON_DAYS = 7
+
+
+def worklist(*, user: User | AnonymousUser | None, today: dt.date) -> list[WorklistEntry]:
+    """Imported drafts waiting for review; next steps due within a week or overdue."""
+    drafts = (
+        Convening.objects.editable_by(user)
+        .listed()
+        .filter(status=Convening.Status.DRAFT, imported_at__isnull=False)
+        .order_by("-imported_at")
+    )
+    draft_items = [
+        WorkItem(
+            label=f"{c.code} · {c.title}",
+            url=reverse("secretariat:convening_edit", kwargs={"slug": c.slug}),
+            detail=date_format(c.imported_at, "DATE_FORMAT") if c.imported_at else "",
+        )
+        for c in drafts[:WORKLIST_ITEMS]
+    ]
+    steps = (
+        NextStep.objects.filter(convening__in=Convening.objects.editable_by(user).listed())
+        .filter(
+            due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS),
+            state__in=[NextStep.State.OPEN, NextStep.State.IN_PROGRESS],
+        )
+        .select_related("convening")
+        .order_by("due_date", "pk")
+    )
+    step_items = [
+        WorkItem(
+            label=f"{s.convening.code} · {Truncator(s.text).chars(90)}",
+            url=reverse("tracking:next_step_edit", kwargs={"pk": s.pk}),
+            detail=(_("overdue since %(date)s") if s.due_date and s.due_date < today else _("due %(date)s"))
+            % {"date": date_format(s.due_date, "DATE_FORMAT") if s.due_date else ""},
+        )
+        for s in steps[:WORKLIST_ITEMS]
+    ]
+    return [
+        WorklistEntry(
+            key="imported_drafts",
+            title=str(_("Imported drafts waiting for review")),
+            count=_total(drafts, draft_items),
+            items=draft_items,
+            url=reverse("secretariat:index") + "#convenings-heading",
+        ),
+        WorklistEntry(
+            key="next_steps_due",
+            title=str(_("Next steps due this week or overdue")),
+            count=_total(steps, step_items),
+            items=step_items,
+            url=reverse("tracking:dashboard"),
+        ),
+    ]
+
+
+def _total(queryset: QuerySet[Any], items: list[WorkItem]) -> int:
+    """The entry's count: the items shown are all there is unless the page of them is full."""
+    return queryset.count() if len(items) == WORKLIST_ITEMS else len(items)

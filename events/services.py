@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gsx_portal.history import history_actor
+from gsx_portal.versions import reads_changed
+from organizations.models import Organization
+
 from . import signals
-from .models import Convening
+from .models import Convening, Participation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class PublishNeedsConfirmation(Exception):
@@ -74,4 +82,52 @@ def convening_bump_content_version(*, convening_id: int) -> int:
     An UPDATE with F() so two workers bumping at once both count.
     """
     Convening.objects.filter(pk=convening_id).update(content_version=F("content_version") + 1)
+    reads_changed()  # an UPDATE sends no signal: cached reads must move with the files
     return int(Convening.objects.values_list("content_version", flat=True).get(pk=convening_id))
+
+
+@transaction.atomic
+def convening_header_save(*, convening: Convening, fields: list[str], user: User | AnonymousUser | None) -> Convening:
+    """Save the header fields a form changed; the documents print them, so their version moves."""
+    if fields:
+        history_actor(convening, user=user).save(update_fields=[*fields, "updated_at"])
+        convening.content_version = convening_content_changed(convening_id=convening.pk)
+    return convening
+
+
+class ParticipationRefused(Exception):
+    """A participation change that must not happen; the message is for the secretariat."""
+
+
+@transaction.atomic
+def participation_add(
+    *, convening: Convening, organization: Organization, role: str, visibility: str, user: User | AnonymousUser | None
+) -> Participation:
+    """Record that an organization took part; one participation per organization and convening."""
+    if Participation.objects.filter(convening=convening, organization=organization).exists():
+        raise ParticipationRefused(
+            _("%(organization)s already takes part in %(code)s.")
+            % {"organization": organization, "code": convening.code}
+        )
+    participation = Participation(convening=convening, organization=organization, role=role, visibility=visibility)
+    participation.full_clean()
+    history_actor(participation, user=user).save()
+    convening_content_changed(convening_id=convening.pk)
+    return participation
+
+
+@transaction.atomic
+def participation_change(
+    *, participation: Participation, role: str, visibility: str, user: User | AnonymousUser | None
+) -> Participation:
+    participation.role, participation.visibility = role, visibility
+    participation.full_clean()
+    history_actor(participation, user=user).save(update_fields=["role", "visibility"])
+    convening_content_changed(convening_id=participation.convening_id)
+    return participation
+
+
+@transaction.atomic
+def participation_remove(*, participation: Participation, user: User | AnonymousUser | None) -> None:
+    history_actor(participation, user=user).delete()
+    convening_content_changed(convening_id=participation.convening_id)

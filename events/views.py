@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 def home(request: HttpRequest) -> HttpResponse:
     context = {
-        "convenings": recommendation_selectors.convening_list(user=request.user).order_by("-start_date", "title")[:4],
+        "convenings": recommendation_selectors.latest_convenings(user=request.user, limit=4),
         "most_endorsed": recommendation_selectors.most_endorsed(user=request.user, limit=5),
         "themes": recommendation_selectors.themes_with_counts(user=request.user, limit=12),
         "figures": recommendation_selectors.home_figures(user=request.user),

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "recommendations",
     "publications",
     "tracking",
+    "consultations",
     "importing",
     "api",
 ]
@@ -118,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Inside CSRF and authentication: it reads the user and the CSRF secret the page used.
+    "gsx_portal.conditional_get.AnonymousConditionalGetMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes last, as its documentation asks, so it sees the final authentication result.
     "axes.middleware.AxesMiddleware",
@@ -137,6 +140,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "organizations.context_processors.reads",
+                "consultations.context_processors.secretariat",
             ],
         },
     },
@@ -217,6 +222,11 @@ CELERY_BEAT_SCHEDULE["tracking-weekly-digest"] = {
 CELERY_BEAT_SCHEDULE["tracking-next-step-reminders"] = {
     "task": "tracking.tasks.next_step_reminders_send",
     "schedule": crontab(minute=30, hour=5),
+}
+# Endorsement tallies are kept by triggers; nightly, any drift is repaired (idempotent).
+CELERY_BEAT_SCHEDULE["recommendations-tallies-reconcile"] = {
+    "task": "recommendations.tasks.tallies_reconcile",
+    "schedule": crontab(minute=45, hour=1),
 }
 # The open-data ZIP of /data/, nightly (idempotent: one version per UTC day).
 CELERY_BEAT_SCHEDULE["publications-open-data"] = {
@@ -393,6 +403,10 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "api.views.exception_handler",
 }
+# Inputs on circulating documents (consultations), per user and per organization, in the shared cache.
+CONSULTATION_INPUT_RATE_USER = os.environ.get("CONSULTATION_INPUT_RATE_USER", "20/h")
+CONSULTATION_INPUT_RATE_ORGANIZATION = os.environ.get("CONSULTATION_INPUT_RATE_ORGANIZATION", "60/h")
+
 API_THROTTLE_RATES = {
     "anon": os.environ.get("API_THROTTLE_ANON", "120/minute"),
     "user": os.environ.get("API_THROTTLE_USER", "300/minute"),

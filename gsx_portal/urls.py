@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from consultations import urls_secretariat as consultations_secretariat
 from events import urls_secretariat as events_secretariat
 from events import views as event_views
 from importing import urls as importing_urls
@@ -14,6 +15,7 @@ secretariat_urls = [
     *events_secretariat.urlpatterns,
     *importing_urls.urlpatterns,
     *recommendations_secretariat.urlpatterns,
+    *consultations_secretariat.urlpatterns,
 ]
 
 urlpatterns = [
@@ -30,6 +32,7 @@ urlpatterns = [
     path("", include("organizations.urls_accounts")),
     path("", include("publications.urls")),
     path("", include("tracking.urls")),
+    path("", include("consultations.urls")),
     path("", include("api.urls")),
 ]
 

@@ -602,13 +602,7 @@ def _apply_accepted(
     for number, addressees in accepted.addressees.items():
         recommendations[number].addressees.set(addressees)
 
-    for participant in accepted.participants:
-        organization = participant.organization or _organization_named(participant.name)
-        role, visibility = participant.role, participant.visibility
-        existing = Participation.objects.filter(convening=convening, organization=organization).first()
-        if existing is not None and organization.pk in convenors:
-            role = min(role, existing.role, key=_ROLE_RANK.__getitem__)
-            visibility = max(visibility, existing.visibility, key=_VISIBILITY_RANK.__getitem__)
+    for organization, role, visibility in _participations(convening=convening, accepted=accepted, convenors=convenors):
         Participation.objects.update_or_create(
             convening=convening, organization=organization, defaults={"role": role, "visibility": visibility}
         )
@@ -620,6 +614,33 @@ def _apply_accepted(
 
     for proposal in accepted.proposals:
         _proposal_create(convening=convening, proposal=proposal, user=user)
+
+
+def _participations(
+    *, convening: Convening, accepted: AcceptedSuggestions, convenors: set[int]
+) -> list[tuple[Organization, str, str]]:
+    """(organization, role, visibility) per organization accepted: one participation each, so two
+    rows naming the same body (or a row and the convenor field) keep the stronger role and the
+    more protective visibility."""
+    merged: dict[int, tuple[Organization, str, str]] = {}
+    for participant in accepted.participants:
+        organization = participant.organization or _organization_named(participant.name)
+        role, visibility = participant.role, participant.visibility
+        if organization.pk in merged:
+            _org, known_role, known_visibility = merged[organization.pk]
+        elif organization.pk in convenors:
+            known_role, known_visibility = (
+                Participation.objects.filter(convening=convening, organization=organization)
+                .values_list("role", "visibility")
+                .get()
+            )
+        else:
+            merged[organization.pk] = (organization, role, visibility)
+            continue
+        role = min(role, known_role, key=_ROLE_RANK.__getitem__)
+        visibility = max(visibility, known_visibility, key=_VISIBILITY_RANK.__getitem__)
+        merged[organization.pk] = (organization, role, visibility)
+    return list(merged.values())
 
 
 def _proposal_create(*, convening: Convening, proposal: AcceptedProposal, user: User | AnonymousUser | None) -> None:

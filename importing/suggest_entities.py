@@ -338,23 +338,12 @@ def _normal(name: str) -> str:
 
 
 def match_name(
-    name: str, directory: Sequence[DirectoryEntry], acronym: str = "", normals: Sequence[str] | None = None
+    name: str, directory: Sequence[DirectoryEntry], acronym: str = ""
 ) -> tuple[DirectoryEntry | None, float]:
     """The directory entry ``name`` (or its ``acronym``) stands for, with its similarity (0–1);
     (None, best similarity) when none reaches ``MATCH_THRESHOLD``."""
-    for entry in directory:
-        if entry.acronym and entry.acronym in (name, acronym):
-            return entry, 1.0
-    if not directory:
-        return None, 0.0
-    choices = normals if normals is not None else [_normal(e.name) for e in directory]
-    best = process.extractOne(_normal(name), choices, scorer=fuzz.token_sort_ratio)
-    if best is None:
-        return None, 0.0
-    _choice, score, position = best
-    if score < MATCH_THRESHOLD:
-        return None, round(score / 100, 2)
-    return directory[position], round(score / 100, 2)
+    entry, similarity, _candidates = _Index(directory).look_up(name, acronym)
+    return entry, similarity
 
 
 class _Index:
@@ -363,29 +352,32 @@ class _Index:
     def __init__(self, directory: Sequence[DirectoryEntry]) -> None:
         self.directory = list(directory)
         self.normals = [_normal(e.name) for e in self.directory]
+        self.acronyms = {e.acronym: e for e in reversed(self.directory) if e.acronym}
 
-    def match(self, mention: Mention) -> tuple[DirectoryEntry | None, float]:
-        return match_name(mention.name, self.directory, mention.acronym, self.normals)
-
-    def candidates(self, name: str, entry: DirectoryEntry | None) -> tuple[DirectoryEntry, ...]:
-        close = process.extract(
-            _normal(name), self.normals, scorer=fuzz.token_sort_ratio, limit=CANDIDATES, score_cutoff=CANDIDATE_CUTOFF
-        )
-        found = [self.directory[position] for _choice, _score, position in close]
+    def look_up(self, name: str, acronym: str = "") -> tuple[DirectoryEntry | None, float, tuple[DirectoryEntry, ...]]:
+        """(the entry matched or None, the best similarity 0–1, the closest entries best first),
+        in one pass over the directory."""
+        close = process.extract(_normal(name), self.normals, scorer=fuzz.token_sort_ratio, limit=CANDIDATES)
+        candidates = [self.directory[position] for _choice, score, position in close if score >= CANDIDATE_CUTOFF]
+        best = round(close[0][1] / 100, 2) if close else 0.0
+        entry = self.acronyms.get(name) or self.acronyms.get(acronym)
         if entry is not None:
-            found = [entry, *(e for e in found if e != entry)]
-        return tuple(found[:CANDIDATES])
+            best = 1.0
+        elif close and close[0][1] >= MATCH_THRESHOLD:
+            entry = candidates[0]
+        if entry is not None:
+            candidates = [entry, *(e for e in candidates if e != entry)]
+        return entry, best, tuple(candidates[:CANDIDATES])
 
     def participant(self, mention: Mention) -> ParticipantSuggestion:
-        entry, similarity = self.match(mention)
+        entry, similarity, candidates = self.look_up(mention.name, mention.acronym)
         score = round(mention.confidence * (similarity if entry else 1.0), 2)
-        candidates = self.candidates(mention.name, entry)
         return ParticipantSuggestion(mention.name, mention.role, score, mention.because, entry, similarity, candidates)
 
     def owner(self, order: int, mention: Mention) -> OwnerSuggestion:
-        entry, similarity = self.match(mention)
+        entry, similarity, candidates = self.look_up(mention.name, mention.acronym)
         score = round(mention.confidence * (similarity if entry else 1.0), 2)
-        return OwnerSuggestion(order, mention.name, score, mention.because, entry, self.candidates(mention.name, entry))
+        return OwnerSuggestion(order, mention.name, score, mention.because, entry, candidates)
 
 
 def _key(name: str, entry: DirectoryEntry | None) -> str:

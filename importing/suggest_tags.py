@@ -1,10 +1,11 @@
 """Suggested themes and addressees per parsed recommendation: the database read around the pure
 scoring of ``importing/tag_lexicon.py``.
 
-``suggest_tags(result)`` reads the vocabulary (names in the active language, lexicons) once and
-returns, keyed on the recommendation's number, themes and addressees ranked best first, each with
-a score from 0 to 1 and the words that suggested it. It saves nothing: the preview offers the
-suggestions, and the draft gets only those staff accept.
+``suggest_tags(result)`` reads the vocabulary (names in the active language, lexicons) and the
+recommendations already tagged once, and returns, keyed on the recommendation's number, themes and
+addressees ranked best first, each with a score from 0 to 1 and the words that suggested it: the
+lexicon's, and the phrases shared with a tagged neighbour and its reference. It saves nothing:
+the preview offers the suggestions, and the draft gets only those staff accept.
 """
 
 from __future__ import annotations
@@ -12,21 +13,27 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
+from django.db.models import Prefetch, Q
+
 from importing.parser import ParseResult
 from importing.tag_lexicon import (
+    MIN_SIMILARITY,
+    NEIGHBOURS,
     Lexicon,
     LexiconEntry,
     Suggestion,
+    TaggedNeighbour,
     TagSuggestions,
     compile_lexicon,
     recommendation_parts,
     suggest_for_text,
 )
-from recommendations.models import Addressee, Theme, name_fields
+from recommendations.models import Addressee, Recommendation, SubItem, Theme, name_fields
 
 __all__ = ["Suggestion", "TagSuggestions", "suggest_tags", "suggest_tags_for_parts", "with_tag_suggestions"]
 
 K = TypeVar("K")
+NEIGHBOUR_POOL = 5000  # the newest tagged recommendations compared; bounds the index's build time
 
 
 def _terms(lexicon: str, *extra: str) -> tuple[str, ...]:
@@ -49,11 +56,55 @@ def vocabulary_lexicons() -> tuple[Lexicon, Lexicon]:
     return themes, addressees
 
 
+def tagged_neighbours(texts: Sequence[str]) -> list[list[TaggedNeighbour]]:
+    """Per text, the most similar recommendations already tagged (``recommendations/similarity.py``),
+    with their themes and addressees; three queries. No tagged recommendation, no index (and no
+    scikit-learn loaded). The newest ``NEIGHBOUR_POOL`` tagged ones are compared, which bounds the
+    time whatever the archive's size."""
+    tagged = list(
+        Recommendation.objects.filter(Q(themes__isnull=False) | Q(addressees__isnull=False))
+        .distinct()
+        .order_by("-pk")
+        .select_related("convening")
+        .prefetch_related(
+            Prefetch("sub_items", queryset=SubItem.objects.order_by("letter").only("recommendation_id", "text")),
+            Prefetch("themes", queryset=Theme.objects.only("slug")),
+            Prefetch("addressees", queryset=Addressee.objects.only("slug")),
+        )[:NEIGHBOUR_POOL]
+    )
+    if not tagged or not texts:
+        return [[] for _text in texts]
+    from recommendations.similarity import SimilarityIndex, recommendation_text
+
+    index = SimilarityIndex.build(
+        [(rec.pk, recommendation_text(rec.headline, rec.body, [i.text for i in rec.sub_items.all()])) for rec in tagged]
+    )
+    by_pk = {rec.pk: rec for rec in tagged}
+    return [
+        [
+            TaggedNeighbour(
+                reference=by_pk[n.id].reference,
+                similarity=n.score,
+                shared=list(n.shared),
+                themes=tuple(t.slug for t in by_pk[n.id].themes.all()),
+                addressees=tuple(a.slug for a in by_pk[n.id].addressees.all()),
+            )
+            for n in found
+        ]
+        for found in index.nearest_many(list(texts), k=NEIGHBOURS, min_score=MIN_SIMILARITY)
+    ]
+
+
 def suggest_tags_for_parts(parts: Mapping[K, Sequence[tuple[str, float]]]) -> dict[K, TagSuggestions]:
     """Suggestions for any texts, keyed as given; each is a list of (text, weight) parts, e.g.
     ``tag_lexicon.recommendation_parts(headline, body, sub_items)`` or a proposal's paragraph."""
     themes, addressees = vocabulary_lexicons()
-    return {key: suggest_for_text(texts, themes=themes, addressees=addressees) for key, texts in parts.items()}
+    keys = list(parts)
+    neighbours = tagged_neighbours([" ".join(text for text, _weight in parts[key] if text) for key in keys])
+    return {
+        key: suggest_for_text(parts[key], themes=themes, addressees=addressees, neighbours=found)
+        for key, found in zip(keys, neighbours, strict=True)
+    }
 
 
 def suggest_tags(result: ParseResult) -> dict[int, TagSuggestions]:

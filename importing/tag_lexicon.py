@@ -27,6 +27,12 @@ SCORE_HALF = 3.0
 MIN_RAW = 1.0  # a single word of the lexicon, once, in the body
 MAX_SUGGESTIONS = 5
 MAX_BECAUSE = 6
+# A tagged neighbour's vote is its similarity times this (a neighbour is not the text itself);
+# a slug only neighbours suggest needs a vote of at least MIN_NEIGHBOUR_VOTE.
+NEIGHBOUR_TRUST = 0.8
+MIN_NEIGHBOUR_VOTE = 0.2
+MIN_SIMILARITY = 0.2  # neighbours less alike than this say nothing
+NEIGHBOURS = 5
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _STEMMER = snowballstemmer.stemmer("english")
@@ -66,6 +72,10 @@ class Lexicon:
 
     entries: tuple[LexiconEntry, ...]
     index: dict[str, tuple[_Term, ...]]
+
+    @property
+    def names(self) -> dict[str, str]:
+        return {entry.slug: entry.name for entry in self.entries}
 
 
 @dataclass(frozen=True)
@@ -157,9 +167,62 @@ def _because(tally: _Tally) -> list[str]:
     return seen[:MAX_BECAUSE]
 
 
+@dataclass(frozen=True)
+class TaggedNeighbour:
+    """An already tagged recommendation like the text (``recommendations/similarity.py``)."""
+
+    reference: str
+    similarity: float  # 0 to 1
+    shared: list[str]  # phrases both texts contain, most telling first
+    themes: tuple[str, ...] = ()
+    addressees: tuple[str, ...] = ()
+
+
+def with_neighbours(
+    lexical: list[Suggestion], neighbours: Sequence[TaggedNeighbour], tags: str, names: dict[str, str]
+) -> list[Suggestion]:
+    """``lexical`` with the neighbours' ``tags`` ("themes" or "addressees") added as evidence.
+
+    Each neighbour tagged with a slug is a vote of ``NEIGHBOUR_TRUST`` times its similarity; the
+    votes and the lexicon's score combine as independent evidence, 1 - (1 - a)(1 - b), so either
+    alone can suggest a slug and both together rank it higher. The neighbours say why with the
+    phrases they share with the text and their reference.
+    """
+    by_slug: dict[str, list[TaggedNeighbour]] = {}
+    for neighbour in sorted(neighbours, key=lambda n: -n.similarity):
+        for slug in getattr(neighbour, tags):
+            if slug in names:
+                by_slug.setdefault(slug, []).append(neighbour)
+    found = {s.slug: s for s in lexical}
+    combined = []
+    for slug in dict.fromkeys([*found, *by_slug]):
+        voters = by_slug.get(slug, [])
+        vote = 1.0 - math.prod(1.0 - NEIGHBOUR_TRUST * n.similarity for n in voters)
+        lex = found.get(slug)
+        if lex is None and vote < MIN_NEIGHBOUR_VOTE:
+            continue
+        score = 1.0 - (1.0 - (lex.score if lex else 0.0)) * (1.0 - vote)
+        because = list(lex.because) if lex else []
+        for neighbour in voters[:2]:
+            because += [p for p in neighbour.shared[:2] if p.lower() not in {b.lower() for b in because}]
+            because.append(f"similar to {neighbour.reference}")
+        combined.append(Suggestion(slug, lex.name if lex else names[slug], round(score, 3), because))
+    return sorted(combined, key=lambda s: (-s.score, s.slug))[:MAX_SUGGESTIONS]
+
+
 def recommendation_parts(headline: str, body: str, sub_items: Iterable[str] = ()) -> list[tuple[str, float]]:
     return [(headline, HEADLINE_WEIGHT), (body, 1.0), *((text, 1.0) for text in sub_items)]
 
 
-def suggest_for_text(parts: Sequence[tuple[str, float]], *, themes: Lexicon, addressees: Lexicon) -> TagSuggestions:
-    return TagSuggestions(lexicon_suggestions(parts, themes), lexicon_suggestions(parts, addressees))
+def suggest_for_text(
+    parts: Sequence[tuple[str, float]],
+    *,
+    themes: Lexicon,
+    addressees: Lexicon,
+    neighbours: Sequence[TaggedNeighbour] = (),
+) -> TagSuggestions:
+    theme_list, addressee_list = lexicon_suggestions(parts, themes), lexicon_suggestions(parts, addressees)
+    if neighbours:
+        theme_list = with_neighbours(theme_list, neighbours, "themes", themes.names)
+        addressee_list = with_neighbours(addressee_list, neighbours, "addressees", addressees.names)
+    return TagSuggestions(theme_list, addressee_list)

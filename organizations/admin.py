@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from gsx_portal.versions import reads_changed
+
 from .models import ConfidentialAccess, Membership, Organization
 
 
@@ -33,6 +35,7 @@ class OrganizationAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Verify selected organizations"))
     def verify(self, request: HttpRequest, queryset: QuerySet[Organization]) -> None:
         count = queryset.filter(verified_at__isnull=True).update(verified_at=timezone.now(), verified_by=request.user)
+        reads_changed()  # an UPDATE sends no signal; verified organizations are listed and named
         self.message_user(request, _("%(count)d organization(s) verified.") % {"count": count}, messages.SUCCESS)
 
 

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from gsx_portal.tallies import KeepsTallies
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
@@ -71,7 +73,7 @@ class OrganizationQuerySet(models.QuerySet["Organization"]):
         return self.all() if is_secretariat(user) else self.none()
 
 
-class Organization(models.Model):
+class Organization(KeepsTallies):
     class Kind(models.TextChoices):
         CSO = "cso", _("Civil-society organization")
         GOVERNMENT = "government", _("Government")
@@ -103,8 +105,13 @@ class Organization(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A tally (gsx_portal.tallies) of the "endorsed by" facet: active, *named* endorsements of
+    # published recommendations. Named only, because it is shown beside the name: an endorsement
+    # made without being named must never move a number tied to the organization.
+    named_endorsement_tally = models.PositiveIntegerField(_("named endorsements"), default=0, editable=False)
 
-    history = HistoricalRecords()
+    tally_fields = ("named_endorsement_tally",)
+    history = HistoricalRecords(excluded_fields=list(tally_fields))
     objects = OrganizationQuerySet.as_manager()
 
     class Meta:
@@ -200,6 +207,19 @@ def is_network_member(user: User | AnonymousUser | None) -> bool:
         cached = Membership.objects.network_of(user).exists()
         user._gsx_is_network_member = cached  # type: ignore[attr-defined]  # a memo for this request, on the user
     return bool(cached)
+
+
+def reader_audience(user: User | AnonymousUser | None) -> str:
+    """Whom a cached read is for: "secretariat", "member" (anyone signed in) or "anonymous".
+
+    Part of every cache key of a read, so nothing cached crosses these audiences. Telling network
+    members from other signed-in readers would cost a query on every page; nothing cached depends
+    on it (recommendations and endorsements are visible by secretariat or not), and what does,
+    participations and the owners they hide, is never inside a cached read or fragment.
+    """
+    if is_secretariat(user):
+        return "secretariat"
+    return "member" if user is not None and user.is_authenticated else "anonymous"
 
 
 class ConfidentialAccess(models.Model):

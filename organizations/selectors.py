@@ -1,10 +1,18 @@
-"""Reads about people: everything the portal holds about one person, for them to download."""
+"""Reads about people: everything the portal holds about one person, for them to download; the
+organizations waiting for the secretariat."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from gsx_portal.worklist import WORKLIST_ITEMS, WorkItem, WorklistEntry
+
+from .models import Organization
 
 
 def _when(value: Any) -> str | None:
@@ -70,3 +78,21 @@ def account_data(*, user: User) -> dict[str, Any]:
             "last_sent_at": _when(subscription.last_sent_at) if subscription else None,
         },
     }
+
+
+def worklist(*, user: User | AnonymousUser | None, today: dt.date) -> list[WorklistEntry]:
+    """Organizations that registered and wait for the secretariat to verify them."""
+    pending = Organization.objects.verifiable_by(user).filter(verified_at__isnull=True).order_by("created_at")
+    items = [
+        WorkItem(label=o.name, url=reverse("organizations_pending"), detail=o.get_kind_display())
+        for o in pending[:WORKLIST_ITEMS]
+    ]
+    return [
+        WorklistEntry(
+            key="organizations_pending",
+            title=str(_("Organizations waiting for verification")),
+            count=pending.count() if len(items) == WORKLIST_ITEMS else len(items),
+            items=items,
+            url=reverse("organizations_pending"),
+        )
+    ]

@@ -245,6 +245,9 @@ class LetterAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["addressee", "recommendations", "convening"]
+    # The state moves only through recommendations.services.letter_transition (the letter's page),
+    # which keeps the reason and opens or closes its consultation.
+    readonly_fields = ["state", "sent_on", "sent_to"]
 
 
 @admin.register(AddresseeResponse)

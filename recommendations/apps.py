@@ -1,4 +1,21 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate, pre_migrate
+
+
+def _drop_sqlite_triggers(using: str = "default", **kwargs: Any) -> None:
+    from . import tally_triggers
+
+    if connections[using].vendor == "sqlite":
+        tally_triggers.uninstall(connections[using])
+
+
+def _install_triggers(using: str = "default", **kwargs: Any) -> None:
+    from . import tally_triggers
+
+    tally_triggers.install(connections[using])
 
 
 class RecommendationsConfig(AppConfig):
@@ -8,6 +25,10 @@ class RecommendationsConfig(AppConfig):
     def ready(self) -> None:
         from events.signals import convening_published
 
-        from .receivers import suggest_recurrences
+        from . import receivers
 
-        convening_published.connect(suggest_recurrences, dispatch_uid="recommendations.recurrence")
+        receivers.connect()
+        convening_published.connect(receivers.suggest_recurrences, dispatch_uid="recommendations.recurrence")
+        # The tallies' triggers outlive any table rebuild (tally_triggers.py says why).
+        pre_migrate.connect(_drop_sqlite_triggers, sender=self, dispatch_uid="tally-triggers-drop")
+        post_migrate.connect(_install_triggers, sender=self, dispatch_uid="tally-triggers-install")

@@ -8,13 +8,14 @@ not listed is counted, and nothing else about them is said.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F, Prefetch, Q, QuerySet
 
-from organizations.models import Organization, is_secretariat
+from gsx_portal.clock import portal_today
+from organizations.models import Membership, Organization, is_secretariat
 
 from .models import Endorsement, Letter, Recommendation, StatusUpdate
 
@@ -79,10 +80,9 @@ def acting_organizations(
     return [ActingOrganization(organization=o, endorsement=active.get(o.pk)) for o in organizations]
 
 
-def active_signature_count() -> Coalesce:
-    signatures = Endorsement.objects.active().filter(letter=OuterRef("pk"))
-    counted = signatures.order_by().values("letter").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def active_signature_count() -> F:
+    """Every active signature, named or not: the letter's tally (tally_triggers.py)."""
+    return F("signature_tally")
 
 
 def letter_list(*, user: User | AnonymousUser | None, with_recommendations: bool = False) -> QuerySet[Letter]:
@@ -102,6 +102,17 @@ def letter_list(*, user: User | AnonymousUser | None, with_recommendations: bool
             Prefetch("recommendations", queryset=recommendations, to_attr="visible_recommendations")
         )
     return letters
+
+
+def letters_open_for_signature(*, user: User | AnonymousUser | None, today: dt.date | None = None) -> QuerySet[Letter]:
+    """Letters taking signatures today: open for signature, within their window."""
+    today = today or portal_today()
+    return (
+        Letter.objects.visible_to(user)
+        .filter(state=Letter.State.OPEN_FOR_SIGNATURE)
+        .filter(Q(opens_on__isnull=True) | Q(opens_on__lte=today))
+        .filter(Q(closes_on__isnull=True) | Q(closes_on__gte=today))
+    )
 
 
 def letter_detail(*, user: User | AnonymousUser | None, slug: str) -> Letter:
@@ -181,4 +192,55 @@ def organization_activity(*, organization: Organization, since: dt.datetime | No
     return OrganizationActivity(
         recommendations=[r for r in rows if r.endorsement.recommendation_id],
         letters=[r for r in rows if r.endorsement.letter_id],
+    )
+
+
+@dataclass
+class QuickEndorsement:
+    """What a list needs to offer endorsing (or signing) from each row: the organizations the user
+    acts for, which of them already back which row, and the signatory pre-filled from the profile
+    (the account's name, the membership's job title). Three queries for a whole page."""
+
+    organizations: list[Organization]
+    backed: set[tuple[int, int]]
+    signatory_name: str
+    signatory_title: str
+
+    def free(self, pk: int) -> list[Organization]:
+        """The user's organizations that do not back row ``pk`` yet."""
+        return [o for o in self.organizations if (pk, o.pk) not in self.backed]
+
+
+def quick_endorsement(
+    *, user: User | AnonymousUser | None, rows: Iterable[Recommendation] | Iterable[Letter], signing: bool = False
+) -> QuickEndorsement | None:
+    """For a page of recommendations (or of letters, ``signing``); None when the user acts for no
+    organization, and then the list offers nothing."""
+    if user is None or not user.is_authenticated:
+        return None
+    # The memberships that let the user act (Organization.objects.acting_for), with their job
+    # titles, in one query.
+    memberships = list(
+        Membership.objects.network_of(user).select_related("organization").order_by("organization__name")
+    )
+    if not memberships:
+        return None
+    organizations = list({m.organization_id: m.organization for m in memberships}.values())
+    target = "letter" if signing else "recommendation"
+    ids = [row.pk for row in rows]
+    backed = (
+        set(
+            Endorsement.objects.active()
+            .filter(organization__in=[o.pk for o in organizations], **{f"{target}__in": ids})
+            .values_list(f"{target}_id", "organization_id")
+        )
+        if ids
+        else set()
+    )
+    title = memberships[0].title
+    return QuickEndorsement(
+        organizations=organizations,
+        backed=backed,
+        signatory_name=user.get_full_name(),
+        signatory_title=title,
     )

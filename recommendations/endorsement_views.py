@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -52,9 +53,20 @@ def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
     )
 
 
+def listed_from(request: HttpRequest) -> str:
+    """The list page the form was sent from (endorsing or signing from a list), if it is ours."""
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
 def endorse_or_sign(request: HttpRequest, target: Recommendation | Letter) -> HttpResponseBase:
     """The shared body of the endorse and sign actions."""
     back = target.get_absolute_url()
+    listed = listed_from(request)
     if not request.user.is_authenticated:
         return redirect_to_login(back)
     organization = acting_organization(request)
@@ -87,7 +99,7 @@ def endorse_or_sign(request: HttpRequest, target: Recommendation | Letter) -> Ht
         return forbidden(request, str(error))
     except services.EndorsementError as error:
         messages.error(request, str(error))
-        return redirect(back)
+        return redirect(listed or back)
     names = {"organization": organization.name}
     if not result.created:
         messages.info(
@@ -100,6 +112,8 @@ def endorse_or_sign(request: HttpRequest, target: Recommendation | Letter) -> Ht
         messages.success(request, _("%(organization)s signed this letter.") % names)
     else:
         messages.success(request, _("%(organization)s endorses this recommendation.") % names)
+    if listed:
+        return redirect(f"{listed}#{'letter' if signing else 'rec'}-{target.pk}")
     return redirect(back + ("#signatures" if signing else "#endorsements"))
 
 

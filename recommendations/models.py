@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.core.files.storage import Storage
@@ -18,7 +18,8 @@ from simple_history.models import HistoricalRecords
 from events.models import Convening, Paragraph
 from gsx_portal.clock import portal_today
 from gsx_portal.storage import private_storage
-from organizations.models import Organization, is_secretariat
+from gsx_portal.tallies import KeepsTallies
+from organizations.models import Organization, is_network_member, is_secretariat
 
 from .references import format_reference
 
@@ -128,7 +129,7 @@ class RecommendationQuerySet(models.QuerySet["Recommendation"]):
         return self.filter(convening__archived_at__isnull=True)
 
 
-class Recommendation(models.Model):
+class Recommendation(KeepsTallies):
     convening = models.ForeignKey(Convening, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveIntegerField(_("number"))
     headline = models.CharField(_("headline"), max_length=500)
@@ -144,12 +145,18 @@ class Recommendation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Tallies (gsx_portal.tallies), kept by the endorsements' triggers: every active endorsement,
+    # and of those the counted-but-not-named. Counts only: who they are is never stored here.
+    endorsement_tally = models.PositiveIntegerField(_("active endorsements"), default=0, editable=False)
+    unnamed_tally = models.PositiveIntegerField(_("active endorsements not named"), default=0, editable=False)
 
-    history = HistoricalRecords(m2m_fields=[themes, addressees])
+    tally_fields = ("endorsement_tally", "unnamed_tally")
+    history = HistoricalRecords(m2m_fields=[themes, addressees], excluded_fields=list(tally_fields))
     objects = RecommendationQuerySet.as_manager()
 
     class Meta:
         ordering = ["convening", "number"]
+        indexes = [models.Index(fields=["-endorsement_tally"], name="recommendation_endorsed_most")]
         constraints = [
             models.UniqueConstraint(fields=["convening", "number"], name="recommendation_unique_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="recommendation_number_positive"),
@@ -225,19 +232,34 @@ class SubItem(models.Model):
 
 class LetterQuerySet(models.QuerySet["Letter"]):
     def visible_to(self, user: User | AnonymousUser | None) -> LetterQuerySet:
+        """Drafts are the secretariat's; a text still circulating for inputs is the network's (its
+        members comment on it before anyone signs); from "open for signature" on, everyone's."""
         if is_secretariat(user):
             return self.all()
-        return self.exclude(state=Letter.State.DRAFT)
+        if is_network_member(user):
+            return self.exclude(state=Letter.State.DRAFT)
+        return self.filter(state__in=Letter.PUBLIC_STATES)
 
 
-class Letter(models.Model):
+class Letter(KeepsTallies):
     """A sign-on letter: organizations sign it as they endorse recommendations."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        CIRCULATING = "circulating", _("Circulating for signatures")
+        OPEN_FOR_INPUTS = "inputs", _("Circulating for inputs")
+        OPEN_FOR_SIGNATURE = "signature", _("Open for signature")
         CLOSED = "closed", _("Closed")
         SENT = "sent", _("Sent")
+
+    # Where a letter may go from each state; recommendations.services.letter_transition moves it.
+    TRANSITIONS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "draft": ("inputs", "signature"),
+        "inputs": ("draft", "signature"),
+        "signature": ("closed",),
+        "closed": ("sent",),
+        "sent": (),
+    }
+    PUBLIC_STATES: ClassVar[tuple[str, ...]] = ("signature", "closed", "sent")
 
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -251,9 +273,13 @@ class Letter(models.Model):
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     sent_on = models.DateField(_("sent on"), null=True, blank=True)
+    sent_to = models.CharField(_("sent to"), max_length=300, blank=True, help_text=_("To whom it was delivered."))
     created_at = models.DateTimeField(auto_now_add=True)
+    # Active signatures, named or not (a tally, as on Recommendation).
+    signature_tally = models.PositiveIntegerField(_("active signatures"), default=0, editable=False)
 
-    history = HistoricalRecords()
+    tally_fields = ("signature_tally",)
+    history = HistoricalRecords(excluded_fields=list(tally_fields))
     objects = LetterQuerySet.as_manager()
 
     class Meta:
@@ -269,7 +295,7 @@ class Letter(models.Model):
 
     def is_open_for_signatures(self, today: Any = None) -> bool:
         today = today or portal_today()
-        if self.state != self.State.CIRCULATING:
+        if self.state != self.State.OPEN_FOR_SIGNATURE:
             return False
         if self.opens_on and today < self.opens_on:
             return False
@@ -297,7 +323,7 @@ class EndorsementQuerySet(models.QuerySet["Endorsement"]):
             .named()
             .filter(
                 Q(recommendation__convening__status=Convening.Status.PUBLISHED)
-                | Q(letter__state__in=[Letter.State.CIRCULATING, Letter.State.CLOSED, Letter.State.SENT]),
+                | Q(letter__state__in=Letter.PUBLIC_STATES),
                 organization__verified_at__isnull=False,
             )
         )

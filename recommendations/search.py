@@ -7,12 +7,13 @@ One query language, PostgreSQL's ``websearch`` syntax: words (all must match, st
 and the tree is compiled for each engine:
 
 - PostgreSQL: each term through ``websearch_to_tsquery('english', …)``, combined with the
-  ``tsquery`` operators, against the stored, GIN-indexed ``search_document`` columns of migration
-  0009 (a recommendation's headline, weighted A, and body, B; each sub-item, C);
-- SQLite: FTS5 ``MATCH`` expressions (porter stemmer) over the two virtual tables of migration
-  0008, kept in step with the rows by triggers.
+  ``tsquery`` operators, against the stored, GIN-indexed ``search_document`` column of migration
+  0012 (the headline weighted A, the body B, the sub-items C), kept by triggers;
+- SQLite: FTS5 ``MATCH`` expressions (porter stemmer) over the virtual table of migration 0012
+  (headline, body, sub-items), kept in step with the rows by triggers.
 
-A recommendation matches when its headline and body match, or one of its sub-items does.
+A recommendation matches when its headline, body and sub-items together match: one condition on
+the recommendation's own table, which the planner combines with the other filters.
 A snippet shows where the words matched (``ts_headline``, FTS5 ``snippet``).
 """
 
@@ -30,15 +31,14 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from .models import Recommendation, SubItem
+from .models import Recommendation
 
-# Must match the stored documents of migration 0009 (a test runs EXPLAIN to prove their GIN
-# indexes are used).
+# Must match the stored document of migration 0012 (a test runs EXPLAIN to prove its GIN index
+# is used).
 SEARCH_CONFIG = "english"
 DOCUMENT_COLUMN = "search_document"
 MAX_TERMS = 16
 RECOMMENDATION_FTS = "recommendations_recommendation_fts"
-SUBITEM_FTS = "recommendations_subitem_fts"
 
 # The genre's abbreviations and what they stand for: a query naming any spelling of a family
 # finds every spelling. One table, expanded before querying (``expand_synonyms``); spellings are
@@ -169,10 +169,11 @@ def uses_postgres(queryset: QuerySet[Any]) -> bool:
 
 
 class StoredDocument(Expression):
-    """The ``search_document`` column of the query's own table (recommendation or sub-item).
+    """The recommendation's ``search_document`` column.
 
-    Not a model field (migration 0009 explains why), so it is named here; the table's alias is
-    read when the query is compiled, so it is right inside a subquery (``U0``) too.
+    Not a model field: no query but the search reads it, and a model's rows never carry a
+    tsvector. The table's alias is read when the query is compiled, so it is right inside a
+    subquery (``U0``) too.
     """
 
     output_field = SearchVectorField()
@@ -244,9 +245,10 @@ def _fts_condition(table: str, query: ParsedQuery) -> Q:
 
 
 def text_search(queryset: QuerySet[Recommendation], text: str) -> QuerySet[Recommendation]:
-    """Recommendations whose headline and body, or one of whose sub-items, match ``text``.
+    """Recommendations whose headline, body and sub-items match ``text``.
 
-    Each side is an indexed subquery (GIN or FTS5), so the outer query only checks membership.
+    On PostgreSQL a condition on the indexed column itself, so a filter on the same table can
+    share the index scan (a BitmapAnd); on SQLite a rowid subquery on the FTS5 table.
     A text with no searchable word (only punctuation or stop words) matches nothing.
     """
     if not text.strip():
@@ -254,19 +256,9 @@ def text_search(queryset: QuerySet[Recommendation], text: str) -> QuerySet[Recom
     query = parse_query(text)
     if query.is_empty:
         return queryset.none()
-    by_text: QuerySet[Any, Any]
-    by_sub_item: QuerySet[Any, Any]
     if uses_postgres(queryset):
-        tsquery = ts_query(query)
-        by_text = Recommendation.objects.alias(document=StoredDocument()).filter(document=tsquery)
-        by_sub_item = SubItem.objects.alias(document=StoredDocument()).filter(document=tsquery)
-        # One UNION of the two GIN matches, then the rows by primary key; an OR of two IN
-        # subqueries would test every recommendation against both.
-        matches = by_text.order_by().values("pk").union(by_sub_item.order_by().values("recommendation_id"))
-        return queryset.filter(pk__in=matches)
-    by_text = Recommendation.objects.filter(_fts_condition(RECOMMENDATION_FTS, query))
-    by_sub_item = SubItem.objects.filter(_fts_condition(SUBITEM_FTS, query))
-    return queryset.filter(Q(pk__in=by_text.values("pk")) | Q(pk__in=by_sub_item.values("recommendation_id")))
+        return queryset.alias(search_document=StoredDocument()).filter(search_document=ts_query(query))
+    return queryset.filter(_fts_condition(RECOMMENDATION_FTS, query))
 
 
 def with_relevance(queryset: QuerySet[Recommendation], text: str) -> QuerySet[Recommendation] | None:

@@ -16,12 +16,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from events.models import Convening
 from organizations.access import secretariat_required
 
-from .forms import PromoteForm
-from .models import RecommendationLink, RecurrenceSuggestion
+from .forms import LetterForm, PromoteForm
+from .models import Recommendation, RecommendationLink, RecurrenceSuggestion
 from .selectors import convening_recurrence_suggestions
 from .services import (
+    LetterError,
     LinkRefused,
     PromotionRefused,
+    letter_create,
     recommendation_promote,
     recurrence_suggestion_confirm,
     recurrence_suggestion_dismiss,
@@ -136,3 +138,60 @@ def recurrence_suggestion_decide_view(request: HttpRequest, pk: int, decision: s
         messages.error(request, str(exc))
     url = reverse("secretariat:recurrence", kwargs={"slug": suggestion.recommendation.convening.slug})
     return redirect(f"{url}#{suggestion.recommendation.anchor}")
+
+
+def _letter_initial(recommendations: list[Recommendation]) -> dict[str, Any]:
+    """A first draft from the recommendations: their headlines, bodies and sub-items, to edit."""
+    addressees = {a for r in recommendations for a in r.addressees.all()}
+    lines: list[str] = []
+    for r in recommendations:
+        if len(recommendations) > 1:  # one recommendation's headline is the letter's title
+            lines.append(f"**{r.headline}**")
+        if r.body:
+            lines.append(r.body)
+        lines.extend(f"{s.letter}. {s.text}" for s in r.sub_items.all())
+    return {
+        "recommendations": recommendations,
+        "title": recommendations[0].headline[:300] if len(recommendations) == 1 else "",
+        "addressee": addressees.pop() if len(addressees) == 1 else None,
+        "body": "\n\n".join(lines),
+    }
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def letter_new(request: HttpRequest) -> HttpResponse:
+    """GET ``?recommendations=<pk>&...`` (a recommendation page's link) or a POST with only
+    ``recommendations`` (the workspace's bulk action) shows the form with a first draft; a POST
+    with a title creates the draft letter."""
+    candidates = (
+        Recommendation.objects.visible_to(request.user)
+        .select_related("convening")
+        .order_by("convening__code", "number")
+    )
+    source = request.POST if request.method == "POST" else request.GET
+    chosen = [int(pk) for pk in source.getlist("recommendations") if pk.isdigit()][:200]
+    selected = list(candidates.filter(pk__in=chosen).prefetch_related("addressees", "sub_items"))
+    offered = candidates.filter(pk__in=chosen)
+    if request.method == "POST" and "title" in request.POST:
+        form = LetterForm(request.POST, recommendations=offered)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                letter = letter_create(
+                    title=data["title"],
+                    body=data["body"],
+                    recommendations=list(data["recommendations"]),
+                    addressee=data["addressee"],
+                    opens_on=data["opens_on"],
+                    closes_on=data["closes_on"],
+                    user=request.user,
+                )
+            except LetterError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The draft letter is saved. Only the secretariat sees it."))
+                return redirect(letter.get_absolute_url())
+        return render(request, "recommendations/letter_form.html", {"form": form}, status=400)
+    form = LetterForm(initial=_letter_initial(selected) if selected else {}, recommendations=offered)
+    return render(request, "recommendations/letter_form.html", {"form": form})

@@ -6,25 +6,32 @@ that asked not to be named still counts. Names only ever come from ``Endorsement
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 from events.models import Convening, NextStep, Paragraph, Participation, Session
 from gsx_portal import regions
 from gsx_portal.clock import portal_today
 from gsx_portal.filtering import FacetCounts, FacetOption, facet_count, facet_options
-from organizations.models import Organization
+from gsx_portal.versions import cached_read
+from gsx_portal.worklist import WORKLIST_ITEMS, WorkItem, WorklistEntry
+from organizations.models import Organization, is_secretariat, reader_audience
 
 from .filters import RecommendationFilter, Sort
 from .models import (
     Addressee,
     Endorsement,
+    Letter,
     Recommendation,
     RecommendationLink,
     RecurrenceSuggestion,
@@ -47,22 +54,17 @@ FACET_SKIPS = {"year": {"year", "year_from", "year_to"}}
 ID_LIST_LIMIT = 2000
 
 
-def active_endorsement_count(*, unnamed_only: bool = False) -> Coalesce:
-    """A subquery annotation: per recommendation, not a join, so it never multiplies rows and is
-    computed only for the rows a page shows (unless the page sorts by it)."""
-    endorsements = Endorsement.objects.active().filter(recommendation=OuterRef("pk"))
-    if unnamed_only:
-        endorsements = endorsements.filter(is_named=False)
-    counted = endorsements.order_by().values("recommendation").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+def active_endorsement_count(*, unnamed_only: bool = False) -> F:
+    """Every active endorsement (or only the counted-but-not-named), from the recommendation's
+    tally (migration 0009's triggers keep it): no count over the endorsements at read time."""
+    return F("unnamed_tally" if unnamed_only else "endorsement_tally")
 
 
 def by_endorsements(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
-    """Most endorsed first. A join and one GROUP BY count every row at once, where the per-row
-    subquery of ``with_rows`` would run once per recommendation before the sort could start."""
-    return queryset.annotate(
-        endorsement_count=Count("endorsements", filter=Endorsement.active_condition("endorsements"))
-    ).order_by("-endorsement_count", "-convening__start_date", "convening__code", "number")
+    """Most endorsed first, by the tally (indexed), so nothing is counted to sort."""
+    return queryset.annotate(endorsement_count=active_endorsement_count()).order_by(
+        "-endorsement_tally", "-convening__start_date", "convening__code", "number"
+    )
 
 
 def order_by_sort(queryset: QuerySet[Recommendation], *, sort: str, text: str = "") -> QuerySet[Recommendation]:
@@ -127,7 +129,19 @@ def bounded_ids(queryset: QuerySet[Recommendation]) -> list[int] | None:
     return ids if len(ids) <= ID_LIST_LIMIT else None
 
 
+def _audience(user: User | AnonymousUser | None) -> tuple[str, str]:
+    # Labels are translated and the sets differ by audience: both are in every cached read's key.
+    return reader_audience(user), get_language()
+
+
 def recommendation_facets(*, filterset: RecommendationFilter, user: User | AnonymousUser | None) -> Facets:
+    """The facets, from the shared cache under the reads version (a write moves it, so a change
+    shows at once), keyed on the audience, the language and the filters."""
+    chosen = sorted((name, repr(value)) for name, value in filterset.values.items() if name != "sort")
+    return cached_read("facets", (*_audience(user), chosen), lambda: count_facets(filterset=filterset, user=user))
+
+
+def count_facets(*, filterset: RecommendationFilter, user: User | AnonymousUser | None) -> Facets:
     """Four or five queries: convening-level facets together, then themes, addressees and endorsers
     (the endorsers through the matching ids when a filter makes them few)."""
     base = Recommendation.objects.visible_to(user)
@@ -145,10 +159,14 @@ def recommendation_facets(*, filterset: RecommendationFilter, user: User | Anony
             "convening__title",
             "convening__start_date",
             "convening__country",
+            "convening__archived_at",
             "status",
         )
         .annotate(n=Count("pk"))
     )
+    if not chosen.keys() - {"sort"}:
+        # Unfiltered, the list's size is these rows' sum over the listed (not archived) convenings.
+        facets.result_count = sum(row["n"] for row in convening_rows if row["convening__archived_at"] is None)
     chosen_countries = {regions.country_key(one) for one in chosen.get("country", [])}
 
     def passes(row: dict[str, Any], name: str) -> bool:
@@ -222,20 +240,31 @@ def recommendation_facets(*, filterset: RecommendationFilter, user: User | Anony
     ids = bounded_ids(endorser_base) if chosen.keys() - {"sort"} else None
     if ids is not None and "endorsed_by" not in chosen:
         facets.result_count = len(ids)
-    endorsements = Endorsement.objects.visible_to(user).active().filter(recommendation__isnull=False)
-    if ids is not None:
-        endorsements = endorsements.filter(recommendation__in=ids)
-    elif chosen.keys() - {"sort", "endorsed_by"}:
-        endorsements = endorsements.filter(recommendation__in=endorser_base.values("pk"))
-    # One active endorsement per organization and recommendation (a constraint), so a plain count
-    # counts recommendations, and hashes instead of sorting.
-    endorsers = (
-        endorsements.order_by()
-        .values("organization__slug", "organization__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "organization__name")[:ENDORSER_FACET_SIZE]
-    )
-    endorser_counts = {row["organization__slug"]: (row["organization__name"], row["n"]) for row in endorsers}
+    if not is_secretariat(user) and not chosen.keys() - {"sort", "endorsed_by"}:
+        # Unfiltered, for everyone but the secretariat: exactly what the organizations' tallies
+        # hold (named, active, of published recommendations, verified organization).
+        tallied = (
+            Organization.objects.verified()
+            .filter(named_endorsement_tally__gt=0)
+            .order_by("-named_endorsement_tally", "name")
+            .values_list("slug", "name", "named_endorsement_tally")[:ENDORSER_FACET_SIZE]
+        )
+        endorser_counts = {slug: (name, n) for slug, name, n in tallied}
+    else:
+        endorsements = Endorsement.objects.visible_to(user).active().filter(recommendation__isnull=False)
+        if ids is not None:
+            endorsements = endorsements.filter(recommendation__in=ids)
+        elif chosen.keys() - {"sort", "endorsed_by"}:
+            endorsements = endorsements.filter(recommendation__in=endorser_base.values("pk"))
+        # One active endorsement per organization and recommendation (a constraint), so a plain
+        # count counts recommendations, and hashes instead of sorting.
+        endorsers = (
+            endorsements.order_by()
+            .values("organization__slug", "organization__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "organization__name")[:ENDORSER_FACET_SIZE]
+        )
+        endorser_counts = {row["organization__slug"]: (row["organization__name"], row["n"]) for row in endorsers}
     facets.endorsed_by = facet_options(
         endorser_counts, selected=chosen.get("endorsed_by"), key=lambda o: (-o.count, o.label.lower())
     )
@@ -273,6 +302,15 @@ def convening_list(*, user: User | AnonymousUser | None) -> QuerySet[Convening]:
         Convening.objects.visible_to(user)
         .listed()
         .annotate(recommendation_count=Count("recommendations", filter=Q(recommendations__in=visible), distinct=True))
+    )
+
+
+def latest_convenings(*, user: User | AnonymousUser | None, limit: int = 4) -> list[Convening]:
+    """The home page's newest convenings with their counts (every convening is counted to sort)."""
+    return cached_read(
+        "latest-convenings",
+        (*_audience(user), limit),
+        lambda: list(convening_list(user=user).order_by("-start_date", "title")[:limit]),
     )
 
 
@@ -325,14 +363,22 @@ class HomeFigures:
 
 
 def home_figures(*, user: User | AnonymousUser | None) -> HomeFigures:
+    return cached_read("home-figures", _audience(user), lambda: count_home_figures(user=user))
+
+
+def count_home_figures(*, user: User | AnonymousUser | None) -> HomeFigures:
     recommendations = Recommendation.objects.visible_to(user)
-    totals = recommendations.aggregate(total=Count("pk"), implemented=Count("pk", filter=Q(status="implemented")))
+    totals = recommendations.aggregate(
+        total=Count("pk"),
+        implemented=Count("pk", filter=Q(status="implemented")),
+        endorsements=Coalesce(Sum("endorsement_tally"), 0),
+    )
     return HomeFigures(
         convenings=Convening.objects.visible_to(user).count(),
         recommendations=totals["total"],
         implemented=totals["implemented"],
         organizations=Organization.objects.verified().count(),
-        endorsements=Endorsement.objects.active().filter(recommendation__in=recommendations.values("pk")).count(),
+        endorsements=totals["endorsements"],
     )
 
 
@@ -361,6 +407,12 @@ def recommendation_detail(*, user: User | AnonymousUser | None, slug: str, numbe
                 "source_paragraphs",
                 queryset=Paragraph.objects.select_related("session").order_by("number"),
             ),
+            # The sign-on letters it supports, as this reader may see them (drafts are the secretariat's).
+            Prefetch(
+                "letters",
+                queryset=Letter.objects.visible_to(user).select_related("addressee").order_by("-created_at"),
+                to_attr="visible_letters",
+            ),
         )
         .get(convening__slug=slug, number=number)
     )
@@ -387,6 +439,48 @@ def secretariat_convening_detail(*, user: User | AnonymousUser | None, slug: str
             Prefetch("next_steps", queryset=NextStep.objects.select_related("source_paragraph")),
         )
         .get(slug=slug)
+    )
+
+
+def latest_status_update_date() -> Subquery:
+    """A subquery annotation: the date of the recommendation's latest status update, or None."""
+    latest = StatusUpdate.objects.filter(recommendation=OuterRef("pk")).order_by("-date", "-created_at")
+    return Subquery(latest.values("date")[:1])
+
+
+def convening_editor(*, user: User | AnonymousUser | None, slug: str) -> Convening:
+    """A convening as its editor shows it: the recommendations' table (themes, addressees, status,
+    endorsement count, last update) and every participation, in a fixed number of queries."""
+    recommendations = (
+        Recommendation.objects.order_by("number")
+        .annotate(endorsement_count=active_endorsement_count(), last_update=latest_status_update_date())
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("name")),
+            Prefetch("addressees", queryset=Addressee.objects.order_by("name")),
+        )
+    )
+    participations = Participation.objects.select_related("organization").order_by("role", "organization__name")
+    return (
+        Convening.objects.editable_by(user)
+        .prefetch_related(
+            Prefetch("recommendations", queryset=recommendations),
+            Prefetch("participations", queryset=participations),
+        )
+        .get(slug=slug)
+    )
+
+
+def editor_recommendation(*, user: User | AnonymousUser | None, slug: str, number: int) -> Recommendation:
+    """One row of the editor's table, with what the row shows."""
+    return (
+        Recommendation.objects.filter(convening__in=Convening.objects.editable_by(user))
+        .select_related("convening")
+        .annotate(endorsement_count=active_endorsement_count(), last_update=latest_status_update_date())
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("name")),
+            Prefetch("addressees", queryset=Addressee.objects.order_by("name")),
+        )
+        .get(convening__slug=slug, number=number)
     )
 
 
@@ -437,12 +531,17 @@ class ThemeFigures:
 
 
 def theme_figures(*, user: User | AnonymousUser | None, theme: Theme) -> ThemeFigures:
+    return cached_read(
+        "theme-figures", (*_audience(user), theme.pk), lambda: count_theme_figures(user=user, theme=theme)
+    )
+
+
+def count_theme_figures(*, user: User | AnonymousUser | None, theme: Theme) -> ThemeFigures:
     """Totals over every visible recommendation on the theme, in two queries."""
     on_theme = Recommendation.objects.visible_to(user).filter(themes=theme)
     by_status = {row["status"]: row["n"] for row in on_theme.order_by().values("status").annotate(n=Count("pk"))}
     totals = on_theme.aggregate(
-        convenings=Count("convening", distinct=True),
-        endorsements=Count("endorsements", filter=Endorsement.active_condition("endorsements")),
+        convenings=Count("convening", distinct=True), endorsements=Coalesce(Sum("endorsement_tally"), 0)
     )
     return ThemeFigures(
         recommendations=sum(by_status.values()),
@@ -463,6 +562,10 @@ class ThemeCount:
 
 
 def themes_with_counts(*, user: User | AnonymousUser | None, limit: int = 12) -> list[ThemeCount]:
+    return cached_read("themes", (*_audience(user), limit), lambda: count_themes(user=user, limit=limit))
+
+
+def count_themes(*, user: User | AnonymousUser | None, limit: int) -> list[ThemeCount]:
     """The themes with the most visible recommendations, counted in one GROUP BY."""
     rows = (
         Recommendation.objects.visible_to(user)
@@ -478,25 +581,9 @@ def themes_with_counts(*, user: User | AnonymousUser | None, limit: int = 12) ->
 
 
 def most_endorsed(*, user: User | AnonymousUser | None, limit: int = 5) -> list[Recommendation]:
-    """The most endorsed visible recommendations, counted from the endorsements' side: one
-    aggregate over active endorsements, then only the few winning rows are fetched."""
-    visible = Recommendation.objects.visible_to(user)
-    top = (
-        Endorsement.objects.active()
-        .filter(recommendation__in=visible.values("pk"))
-        .order_by()
-        .values("recommendation_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "recommendation_id")[:limit]
-    )
-    counts = {row["recommendation_id"]: row["n"] for row in top}
-    rows = {row.pk: row for row in with_rows(visible.filter(pk__in=list(counts)), count=False)}
-    ranked = []
-    for pk, count in counts.items():
-        if pk in rows:
-            rows[pk].endorsement_count = count  # type: ignore[attr-defined]  # what with_rows() annotates
-            ranked.append(rows[pk])
-    return ranked
+    """The most endorsed visible recommendations, by their tallies (an index walk)."""
+    rows = with_rows(Recommendation.objects.visible_to(user).filter(endorsement_tally__gt=0), count=False)
+    return list(by_endorsements(rows)[:limit])
 
 
 def organizations_on_theme(
@@ -710,3 +797,76 @@ def recurring_asks(*, user: User | AnonymousUser | None, filterset: Recommendati
         if chain & matching
     ]
     return sorted(found, key=lambda c: (-c.times_asked, -c.years_open, _asked_order(c.first)))
+
+
+# --- The secretariat's worklist ---------------------------------------------------------------
+
+LETTER_CLOSING_DAYS = 7
+
+
+def untagged(queryset: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """Recommendations without a theme or without an addressee: lists and briefs miss them."""
+    no_theme = ~Exists(Recommendation.themes.through.objects.filter(recommendation_id=OuterRef("pk")))
+    no_addressee = ~Exists(Recommendation.addressees.through.objects.filter(recommendation_id=OuterRef("pk")))
+    return queryset.filter(no_theme | no_addressee)
+
+
+def worklist(*, user: User | AnonymousUser | None, today: dt.date) -> list[WorklistEntry]:
+    """Recommendations without a theme or addressee (per convening); letters closing this week."""
+    editable = Convening.objects.editable_by(user).listed()
+    per_convening = (
+        untagged(Recommendation.objects.filter(convening__in=editable))
+        .order_by()
+        .values("convening__code", "convening__slug", "convening__start_date")
+        .annotate(n=Count("pk"))
+        .order_by("-convening__start_date", "convening__code")
+    )
+    rows = list(per_convening)
+    untagged_items = [
+        WorkItem(
+            label=row["convening__code"],
+            url=reverse("secretariat:convening_edit", kwargs={"slug": row["convening__slug"]}) + "?missing=1",
+            detail=ngettext(
+                "%(n)s recommendation without a theme or addressee",
+                "%(n)s recommendations without a theme or addressee",
+                row["n"],
+            )
+            % {"n": row["n"]},
+        )
+        for row in rows[:WORKLIST_ITEMS]
+    ]
+    letters = (
+        Letter.objects.visible_to(user)
+        .filter(
+            state=Letter.State.OPEN_FOR_SIGNATURE,
+            closes_on__gte=today,
+            closes_on__lte=today + dt.timedelta(days=LETTER_CLOSING_DAYS),
+        )
+        .order_by("closes_on", "title")
+    )
+    letter_items = [
+        WorkItem(
+            label=letter.title,
+            url=reverse("admin:recommendations_letter_change", args=[letter.pk]),
+            detail=_("closes %(date)s")
+            % {"date": date_format(letter.closes_on, "DATE_FORMAT") if letter.closes_on else ""},
+        )
+        for letter in letters[:WORKLIST_ITEMS]
+    ]
+    return [
+        WorklistEntry(
+            key="untagged",
+            title=str(_("Recommendations without a theme or addressee")),
+            count=sum(row["n"] for row in rows),
+            items=untagged_items,
+            item_count=len(rows),
+            url=reverse("secretariat:index") + "#convenings-heading",
+        ),
+        WorklistEntry(
+            key="letters_closing",
+            title=str(_("Letters closing this week")),
+            count=letters.count() if len(letter_items) == WORKLIST_ITEMS else len(letter_items),
+            items=letter_items,
+            url=reverse("recommendations:letter_list"),
+        ),
+    ]

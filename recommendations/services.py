@@ -12,14 +12,16 @@ savepoint and the endorsement that won is returned.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +43,7 @@ from .models import (
     Status,
     StatusUpdate,
     SubItem,
+    Theme,
 )
 from .status_rule import derive_status, updates_per_addressee
 
@@ -48,6 +51,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 COMMENT_MAX_LENGTH = 2000
+RECONCILE_BATCH = 1000
 SIGNATORY_MAX_LENGTH = 200
 
 
@@ -224,6 +228,66 @@ def letter_withdraw(*, letter: Letter, organization: Organization, user: User) -
         user=user,
         nothing=_("Your organization has not signed this letter (any more): there is nothing to withdraw."),
     )
+
+
+# --- Tallies -------------------------------------------------------------------------------
+
+
+def _counted(endorsements: Any, through: str) -> Coalesce:
+    counted = endorsements.filter(**{through: OuterRef("pk")}).order_by().values(through).annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)
+
+
+def tally_expressions() -> list[tuple[type[Any], dict[str, Coalesce]]]:
+    """Per model, what each tally must equal: the counts the triggers of migration 0009 keep."""
+    active = Endorsement.objects.active()
+    published = Convening.Status.PUBLISHED
+    return [
+        (
+            Recommendation,
+            {
+                "endorsement_tally": _counted(active, "recommendation"),
+                "unnamed_tally": _counted(active.filter(is_named=False), "recommendation"),
+            },
+        ),
+        (Letter, {"signature_tally": _counted(active, "letter")}),
+        (
+            Organization,
+            {
+                "named_endorsement_tally": _counted(
+                    active.filter(is_named=True, recommendation__convening__status=published), "organization"
+                )
+            },
+        ),
+    ]
+
+
+def tallies_reconcile() -> dict[str, int]:
+    """Repairs every tally that drifted from the rows; returns how many rows were repaired per model.
+
+    Idempotent. A first read finds the drifted rows; they are then locked (in batches, in id
+    order) and recounted by one UPDATE, a statement that starts after the lock, so an endorsement
+    committed meanwhile is counted and one still open waits for the lock and adds itself on top
+    (the trigger). A bulk load with the triggers off is repaired the same way, a batch at a time.
+    """
+    repaired: dict[str, int] = {}
+    for model, expressions in tally_expressions():
+        actual = {f"actual_{name}": expression for name, expression in expressions.items()}
+        drift = Q()
+        for name in expressions:
+            drift |= ~Q(**{name: models.F(f"actual_{name}")})
+        drifted = list(model.objects.annotate(**actual).filter(drift).order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(drifted), RECONCILE_BATCH):
+            batch = drifted[start : start + RECONCILE_BATCH]
+            with transaction.atomic():
+                list(model.objects.select_for_update().filter(pk__in=batch).order_by("pk").values_list("pk"))
+                model.objects.filter(pk__in=batch).update(**expressions)
+        repaired[model._meta.label] = len(drifted)
+    if any(repaired.values()):
+        from gsx_portal.versions import reads_changed
+
+        reads_changed()
+    return repaired
 
 
 # --- Status updates and the derived status ------------------------------------------------
@@ -521,3 +585,273 @@ def recurrence_suggestions_enqueue(*, convening_id: int) -> None:
     from .tasks import recurrence_suggestions_compute as task
 
     transaction.on_commit(partial(task.apply_async, kwargs={"convening_id": convening_id}))
+
+
+# --- The secretariat's bulk actions on a convening's recommendations ----------------------
+
+
+@dataclass(frozen=True)
+class TagChange:
+    """What a bulk action adds to or removes from each selected recommendation."""
+
+    add_themes: tuple[Theme, ...] = ()
+    remove_themes: tuple[Theme, ...] = ()
+    add_addressees: tuple[Addressee, ...] = ()
+    remove_addressees: tuple[Addressee, ...] = ()
+
+
+def _changed_convenings(recommendations: Sequence[Recommendation]) -> None:
+    for convening_id in sorted({r.convening_id for r in recommendations}):
+        convening_content_changed(convening_id=convening_id)
+
+
+@transaction.atomic
+def recommendations_tag(
+    *, recommendations: Sequence[Recommendation], change: TagChange, user: User | AnonymousUser | None
+) -> int:
+    """Add or remove themes and addressees on many recommendations at once; returns how many changed.
+
+    Through the relations' managers, one recommendation at a time, so each change is a version in
+    the recommendation's history. A changed addressee moves the derived status (a response more or
+    less), so it is re-derived as the admin does after a save.
+    """
+    changed = 0
+    for recommendation in recommendations:
+        history_actor(recommendation, user=user, reason=_("Bulk change in the convening editor"))
+        themes = set(recommendation.themes.values_list("pk", flat=True))
+        addressees = set(recommendation.addressees.values_list("pk", flat=True))
+        theme_add = [t for t in change.add_themes if t.pk not in themes]
+        theme_remove = [t for t in change.remove_themes if t.pk in themes]
+        addressee_add = [a for a in change.add_addressees if a.pk not in addressees]
+        addressee_remove = [a for a in change.remove_addressees if a.pk in addressees]
+        if theme_add:
+            recommendation.themes.add(*theme_add)
+        if theme_remove:
+            recommendation.themes.remove(*theme_remove)
+        if addressee_add:
+            recommendation.addressees.add(*addressee_add)
+        if addressee_remove:
+            recommendation.addressees.remove(*addressee_remove)
+        if addressee_add or addressee_remove:
+            recommendation_status_refresh(recommendation=recommendation)
+        if theme_add or theme_remove or addressee_add or addressee_remove:
+            changed += 1
+    if changed:
+        _changed_convenings(recommendations)
+    return changed
+
+
+@transaction.atomic
+def recommendations_owner_set(
+    *,
+    recommendations: Sequence[Recommendation],
+    owner: Organization | None,
+    addressee: Addressee | None = None,
+    user: User | AnonymousUser | None,
+) -> int:
+    """Set who follows up (``AddresseeResponse.owner``) on the selected recommendations' responses,
+    every addressee's or only ``addressee``'s; returns how many responses changed.
+
+    A recommendation's responses exist once it has addressees (the status refresh creates the
+    missing ones); one without addressees has nobody to follow up with and is left alone.
+    """
+    changed = 0
+    for recommendation in recommendations:
+        recommendation_status_refresh(recommendation=recommendation)
+        responses = AddresseeResponse.objects.filter(recommendation=recommendation)
+        if addressee is not None:
+            responses = responses.filter(addressee=addressee)
+        for response in responses:
+            if response.owner_id != (owner.pk if owner else None):
+                response.owner = owner
+                history_actor(response, user=user).save(update_fields=["owner", "updated_at"])
+                changed += 1
+    if changed:
+        _changed_convenings(recommendations)
+    return changed
+
+
+@transaction.atomic
+def status_updates_record(
+    *, recommendations: Sequence[Recommendation], user: User | AnonymousUser | None, **update: Any
+) -> list[StatusUpdate]:
+    """One recommendation-wide status update, recorded for each selected recommendation.
+
+    Each goes through ``status_update_record`` (the one writer of timelines); one refused
+    recommendation refuses them all, so a bulk update is recorded everywhere or nowhere.
+    """
+    recorded = []
+    for recommendation in recommendations:
+        try:
+            recorded.append(status_update_record(recommendation=recommendation, addressee=None, user=user, **update))
+        except ValidationError as exc:
+            raise ValidationError(
+                _("%(ref)s: %(problem)s") % {"ref": recommendation.reference, "problem": " ".join(exc.messages)}
+            ) from exc
+    return recorded
+
+
+@transaction.atomic
+def recommendation_edit(
+    *,
+    recommendation: Recommendation,
+    headline: str,
+    body: str,
+    themes: Sequence[Theme],
+    addressees: Sequence[Addressee],
+    user: User | AnonymousUser | None,
+) -> Recommendation:
+    """Save one recommendation from the editor's inline form: its text, themes and addressees."""
+    recommendation.headline = " ".join(headline.split())
+    recommendation.body = body.strip()
+    history_actor(recommendation, user=user).save(update_fields=["headline", "body", "updated_at"])
+    recommendation.themes.set(themes)
+    before = set(recommendation.addressees.values_list("pk", flat=True))
+    recommendation.addressees.set(addressees)
+    if before != {a.pk for a in addressees}:
+        recommendation_status_refresh(recommendation=recommendation)
+    _changed_convenings([recommendation])
+    return recommendation
+
+
+# --- Letters: created from recommendations, moved through their states, their text changed ----------
+
+
+class LetterError(Exception):
+    """A refused letter creation, transition or change; the message is for the person who asked."""
+
+
+LETTER_BODY_MAX_LENGTH = 20_000
+REASON_MAX_LENGTH = 500
+
+
+def _letter_slug(title: str) -> str:
+    from django.utils.text import slugify
+
+    base = (slugify(title)[:100] or "letter").strip("-")
+    if base in ("open", "export"):  # /letters/open/ is the list of letters open for signature
+        base = f"{base}-letter"
+    slug, n = base, 1
+    while Letter.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _check_window(opens_on: dt.date | None, closes_on: dt.date | None) -> None:
+    if opens_on and closes_on and closes_on < opens_on:
+        raise LetterError(_("The signature window closes before it opens."))
+
+
+@transaction.atomic
+def letter_create(
+    *,
+    title: str,
+    body: str,
+    recommendations: list[Recommendation],
+    addressee: Addressee | None = None,
+    opens_on: dt.date | None = None,
+    closes_on: dt.date | None = None,
+    user: User | AnonymousUser | None = None,
+) -> Letter:
+    """A draft letter supporting ``recommendations``; it cites their convening when they share one."""
+    title = " ".join(title.split())
+    if not title:
+        raise LetterError(_("The letter needs a title."))
+    if len(title) > (Letter._meta.get_field("title").max_length or 300):
+        raise LetterError(_("The title is limited to 300 characters."))
+    if not body.strip():
+        raise LetterError(_("The letter needs a text."))
+    if len(body) > LETTER_BODY_MAX_LENGTH:
+        raise LetterError(_("The text is limited to 20,000 characters."))
+    _check_window(opens_on, closes_on)
+    convening_ids = {r.convening_id for r in recommendations}
+    letter = Letter(
+        title=title,
+        slug=_letter_slug(title),
+        body=body.strip(),
+        addressee=addressee,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        convening_id=convening_ids.pop() if len(convening_ids) == 1 else None,
+        state=Letter.State.DRAFT,
+    )
+    history_actor(letter, user=user, reason=_("Created from %(n)s recommendation(s).") % {"n": len(recommendations)})
+    letter.save()
+    letter.recommendations.set(recommendations)
+    return letter
+
+
+@transaction.atomic
+def letter_transition(
+    *,
+    letter: Letter,
+    to: str,
+    reason: str,
+    user: User | AnonymousUser | None = None,
+    sent_on: dt.date | None = None,
+    sent_to: str = "",
+) -> Letter:
+    """Moves the letter to state ``to`` along ``Letter.TRANSITIONS``; the reason is kept in its history.
+
+    Marking it sent needs the date it went and to whom; nothing is saved when a check fails."""
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    reason = reason.strip()
+    if to not in Letter.TRANSITIONS.get(letter.state, ()):
+        raise LetterError(
+            _("A letter that is “%(state)s” cannot move to that state.") % {"state": letter.get_state_display()}
+        )
+    if not reason:
+        raise LetterError(_("Give a reason: it is kept in the letter's history."))
+    if len(reason) > REASON_MAX_LENGTH:
+        raise LetterError(_("The reason is limited to 500 characters."))
+    fields = ["state"]
+    today = portal_today()
+    if to == Letter.State.OPEN_FOR_SIGNATURE:
+        if letter.closes_on and letter.closes_on < today:
+            raise LetterError(_("The signature window closed already: set a later closing date first."))
+        if letter.opens_on is None or letter.opens_on > today:
+            letter.opens_on, fields = today, [*fields, "opens_on"]
+    if to == Letter.State.SENT:
+        sent_to = " ".join(sent_to.split())
+        if sent_on is None or not sent_to:
+            raise LetterError(_("Give the date the letter was sent and to whom."))
+        if sent_on > today:
+            raise LetterError(_("The date sent cannot be in the future."))
+        if len(sent_to) > 300:
+            raise LetterError(_("“Sent to” is limited to 300 characters."))
+        letter.sent_on, letter.sent_to, fields = sent_on, sent_to, [*fields, "sent_on", "sent_to"]
+    letter.state = to
+    history_actor(letter, user=user, reason=reason).save(update_fields=fields)
+    return letter
+
+
+def text_of(target: Letter | Recommendation | SubItem) -> str:
+    """The text inputs quote and rewordings replace: a letter's and a recommendation's body, a
+    sub-item's text."""
+    return target.text if isinstance(target, SubItem) else target.body
+
+
+@transaction.atomic
+def text_change(
+    *, target: Letter | Recommendation | SubItem, text: str, reason: str, user: User | AnonymousUser | None = None
+) -> Letter | Recommendation | SubItem:
+    """Replaces the text; its history record (with the reason) is the new version readers compare."""
+    if not text.strip():
+        raise LetterError(_("The text cannot be empty."))
+    if len(text) > LETTER_BODY_MAX_LENGTH:
+        raise LetterError(_("The text is limited to 20,000 characters."))
+    if text_of(target) == text:
+        return target
+    if isinstance(target, SubItem):
+        target.text = text
+        history_actor(target, user=user, reason=reason).save(update_fields=["text"])
+        convening_content_changed(convening_id=target.recommendation.convening_id)
+    elif isinstance(target, Recommendation):
+        target.body = text
+        history_actor(target, user=user, reason=reason).save(update_fields=["body", "updated_at"])
+        convening_content_changed(convening_id=target.convening_id)
+    else:
+        target.body = text
+        history_actor(target, user=user, reason=reason).save(update_fields=["body"])
+    return target

@@ -17,3 +17,11 @@ def recurrence_suggestions_compute(*, convening_id: int) -> dict[str, int]:
     result = services.recurrence_suggestions_compute(convening_id=convening_id)
     logger.info("recurrence suggestions: %s", result)
     return result
+
+
+@shared_task
+def tallies_reconcile() -> dict[str, int]:
+    """Beat entry, nightly: repairs endorsement tallies that drifted (idempotent)."""
+    repaired = services.tallies_reconcile()
+    logger.info("tallies repaired: %s", repaired)
+    return repaired

@@ -26,9 +26,11 @@ urlpatterns = [
         name="recommendation_withdraw",
     ),
     path("letters/", letter_views.LetterListView.as_view(), name="letter_list"),
+    path("letters/open/", letter_views.LetterOpenListView.as_view(), name="letters_open"),
     path("letters/export.csv", letter_views.letter_export, {"extension": "csv"}, name="letter_export_csv"),
     path("letters/export.xlsx", letter_views.letter_export, {"extension": "xlsx"}, name="letter_export_xlsx"),
     path("letters/<slug:slug>/", letter_views.LetterDetailView.as_view(), name="letter_detail"),
+    path("letters/<slug:slug>/versions/", letter_views.letter_versions, name="letter_versions"),
     path("letters/<slug:slug>/sign/", letter_views.letter_sign, name="letter_sign"),
     path("letters/<slug:slug>/withdraw/", letter_views.letter_withdraw, name="letter_withdraw"),
 ]

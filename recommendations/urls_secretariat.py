@@ -17,4 +17,5 @@ urlpatterns = [
         secretariat_views.recurrence_suggestion_decide_view,
         name="recurrence_decide",
     ),
+    path("letters/new/", secretariat_views.letter_new, name="letter_new"),
 ]

@@ -130,3 +130,21 @@ class NextStepForm(forms.ModelForm[NextStep]):
         if cleaned.get("produces") == NextStepTracking.Output.LETTER and not cleaned.get("letter"):
             raise ValidationError({"letter": _("Choose the letter this step produces.")})
         return cleaned
+
+
+class StalledForm(forms.Form):
+    """The stalled view's question: silent for how many months, optionally one addressee."""
+
+    months = forms.IntegerField(
+        label=_("No status update for at least (months)"),
+        min_value=1,
+        max_value=120,
+        required=False,
+    )
+    addressee = forms.ModelChoiceField(
+        label=_("Addressee"),
+        queryset=Addressee.objects.order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All addressees"),
+    )

@@ -28,6 +28,10 @@ urlpatterns = [
         {"kind": "addressee"},
         name="addressee_dashboard_csv",
     ),
+    # The donor's view of responses without news for months (tracking/stalled_selectors.py).
+    path("tracking/stalled/", views.stalled, name="stalled"),
+    path("tracking/stalled.csv", views.stalled_export, {"extension": "csv"}, name="stalled_export_csv"),
+    path("tracking/stalled.xlsx", views.stalled_export, {"extension": "xlsx"}, name="stalled_export_xlsx"),
     path("tracking/recommendations/<int:pk>/updates/new/", views.status_update_record, name="status_update_record"),
     path("tracking/evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("tracking/next-steps/<int:pk>/", views.next_step_edit, name="next_step_edit"),

@@ -14,18 +14,20 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import TemplateView
 
 from events.models import Convening, NextStep
 from gsx_portal.clock import portal_today
+from gsx_portal.exports import About, export_response
+from gsx_portal.site import absolute_url
 from organizations.access import secretariat_required, signed_in
 from organizations.services import confidential_access_record
 from recommendations import services as recommendation_services
 from recommendations.models import Addressee, Recommendation, Status, StatusUpdate, Theme
 
-from . import charts, selectors, services
-from .forms import NextStepForm, StatusUpdateForm
+from . import charts, exports, selectors, services, stalled_selectors
+from .forms import NextStepForm, StalledForm, StatusUpdateForm
 from .models import DigestSubscription, Follow
 
 DATASETS = ("status", "status-over-time", "endorsements", "overdue")
@@ -300,3 +302,44 @@ def dashboard_csv(request: HttpRequest, dataset: str, kind: str = "all", slug: s
 def _csv_safe(value: str) -> str:
     # A cell starting with =, +, - or @ is a formula to a spreadsheet: never let text run as one.
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+# --- The donor's stalled view -------------------------------------------------------------------
+
+
+def _stalled(request: HttpRequest) -> tuple[StalledForm, int, Any, list[stalled_selectors.StalledRow]]:
+    """The stalled rows for the request's question; an unreadable one falls back to the defaults
+    (the page says why), so a tampered link never answers with an error."""
+    form = StalledForm(request.GET or None)
+    valid = form.is_valid()
+    months = (form.cleaned_data.get("months") if valid else None) or stalled_selectors.DEFAULT_MONTHS
+    addressee = form.cleaned_data.get("addressee") if valid else None
+    rows = stalled_selectors.stalled_rows(user=request.user, months=months, today=portal_today(), addressee=addressee)
+    return form, months, addressee, rows
+
+
+def stalled(request: HttpRequest) -> HttpResponse:
+    form, months, addressee, rows = _stalled(request)
+    context = {
+        "form": form,
+        "months": months,
+        "addressee": addressee,
+        "groups": stalled_selectors.stalled_groups(rows),
+        "count": len(rows),
+        "export_query": request.GET.urlencode(),
+    }
+    return render(request, "tracking/stalled.html", context)
+
+
+@require_GET
+def stalled_export(request: HttpRequest, extension: str) -> HttpResponseBase:
+    _form, months, addressee, rows = _stalled(request)
+    filters = [(str(_("No status update for at least (months)")), str(months))]
+    if addressee is not None:
+        filters.append((str(_("Addressee")), addressee.name))
+    about = About(
+        title=str(_("Stalled recommendations")),
+        filters=filters,
+        source=absolute_url(reverse("tracking:stalled")) + (f"?{request.GET.urlencode()}" if request.GET else ""),
+    )
+    return export_response(table=exports.STALLED, items=rows, about=about, extension=extension)

@@ -35,7 +35,7 @@ def test_no_template_hard_codes_a_date_format_with_month_names() -> None:
 )
 def test_pages_write_dates_in_the_readers_language(language: str, expected: str, wrong: str) -> None:
     convening = ConveningFactory.create(status="published", start_date=dt.date(2017, 9, 20))
-    letter = LetterFactory.create(state=Letter.State.CIRCULATING, opens_on=dt.date(2017, 9, 20))
+    letter = LetterFactory.create(state=Letter.State.OPEN_FOR_SIGNATURE, opens_on=dt.date(2017, 9, 20))
     client = Client(HTTP_ACCEPT_LANGUAGE=language)
 
     for url in (convening.get_absolute_url(), letter.get_absolute_url()):

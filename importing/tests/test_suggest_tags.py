@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -20,12 +21,17 @@ from importing.suggest_tags import suggest_tags, suggest_tags_for_parts
 from importing.tag_lexicon import (
     Lexicon,
     LexiconEntry,
+    Suggestion,
+    TaggedNeighbour,
     TagSuggestions,
     compile_lexicon,
     lexicon_suggestions,
     recommendation_parts,
     suggest_for_text,
+    with_neighbours,
 )
+from recommendations.models import Addressee, Theme
+from recommendations.tests.factories import RecommendationFactory
 from recommendations.vocabulary import ADDRESSEES, THEMES, Entry
 
 # What each Vienna recommendation is about, read by a person (one of these in the top two is right).
@@ -212,3 +218,84 @@ def test_import_summary_dry_run_json_carries_suggested_themes_and_addressees() -
     assert {key for r in themes for s in r for key in s} == {"slug", "name", "score", "because"}
     assert all([s["score"] for s in r] == sorted((s["score"] for s in r), reverse=True) for r in themes)
     assert recommendations[4]["suggested_addressees"][0]["slug"] == "law-enforcement"
+
+
+def test_a_tagged_neighbour_suggests_its_theme_with_the_shared_phrases_and_its_reference() -> None:
+    neighbour = TaggedNeighbour("CSD-2020-TUN/R4", 0.6, ["mediation circles"], themes=("social-cohesion",))
+
+    [suggestion] = with_neighbours([], [neighbour], "themes", {"social-cohesion": "Social cohesion"})
+
+    assert (suggestion.slug, suggestion.name) == ("social-cohesion", "Social cohesion")
+    assert suggestion.score == pytest.approx(0.48)  # its similarity, trusted at 0.8
+    assert suggestion.because == ["mediation circles", "similar to CSD-2020-TUN/R4"]
+
+
+def test_the_lexicon_and_a_neighbour_together_outrank_either_alone() -> None:
+    lexical = [Suggestion("youth", "Youth", 0.4, ["youth"]), Suggestion("gender", "Gender", 0.45, ["women"])]
+    neighbour = TaggedNeighbour("CSD-2019-NBO/R2", 0.5, ["youth councils"], themes=("youth", "unknown-slug"))
+
+    ranked = with_neighbours(lexical, [neighbour], "themes", {"youth": "Youth", "gender": "Gender"})
+
+    assert [(s.slug, s.score) for s in ranked] == [("youth", 0.64), ("gender", 0.45)]
+    assert ranked[0].because == ["youth", "youth councils", "similar to CSD-2019-NBO/R2"]
+
+
+def test_a_faint_neighbour_alone_suggests_nothing() -> None:
+    neighbour = TaggedNeighbour("CSD-2019-NBO/R2", 0.2, [], themes=("youth",))
+
+    assert with_neighbours([], [neighbour], "themes", {"youth": "Youth"}) == []
+
+
+@pytest.mark.django_db
+def test_once_recommendations_are_tagged_their_nearest_neighbours_add_their_tags() -> None:
+    mediation = Theme.objects.create(slug="mediation", name="Mediation", name_en="Mediation")
+    tagged = RecommendationFactory.create(
+        headline="Train neighbourhood mediators",
+        body="Neighbourhood mediators should be trained and paid to settle disputes between families.",
+    )
+    tagged.themes.add(mediation)
+    tagged.addressees.add(Addressee.objects.get(slug="local-authorities"))
+    RecommendationFactory.create(headline="Publish budgets", body="Ministries should publish budgets.").themes.add(
+        Theme.objects.get(slug="funding")
+    )
+    result = parse_summary(MEDIATION_SUMMARY)
+
+    suggestions = suggest_tags(result)[1]
+
+    theme = next(s for s in suggestions.themes if s.slug == "mediation")
+    assert f"similar to {tagged.reference}" in theme.because
+    assert "neighbourhood mediators" in theme.because
+    assert "local-authorities" in {a.slug for a in suggestions.addressees}
+    assert "funding" not in {s.slug for s in suggestions.themes}
+
+
+# Written for this test: one recommendation like the tagged one above, in other words.
+MEDIATION_SUMMARY = """\
+Workshop on Everyday Disputes
+
+3 May 2023, Dakar
+
+Meeting Summary and Recommendations
+
+RECOMMENDATIONS
+
+1. **Pay the mediators:** Neighbourhood mediators who settle disputes between families should be paid.
+"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("tagged", [1, 4])
+def test_suggest_tags_runs_the_same_queries_however_many_recommendations_are_tagged(
+    tagged: int, django_assert_num_queries: Any
+) -> None:
+    for n in range(tagged):
+        rec = RecommendationFactory.create(headline=f"Mediators number {n}", body="Pay the mediators.")
+        rec.themes.add(Theme.objects.get(slug="funding"))
+        rec.addressees.add(Addressee.objects.get(slug="donors"))
+    result = parse_summary(MEDIATION_SUMMARY)
+
+    # The themes, the addressees; the tagged recommendations, their sub-items, themes and addressees.
+    with django_assert_num_queries(6):
+        suggestions = suggest_tags(result)
+
+    assert "funding" in {s.slug for s in suggestions[1].themes}

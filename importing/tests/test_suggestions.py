@@ -20,6 +20,14 @@ from events.models import Convening, Participation
 from events.tests.factories import ConveningFactory
 from importing.parser import parse_summary
 from importing.selectors import import_suggestions, organization_directory
+from importing.services import (
+    AcceptedParticipant,
+    AcceptedProposal,
+    AcceptedSuggestions,
+    ImportMetadata,
+    ImportRefused,
+    convening_import,
+)
 from importing.suggest_entities import CO_CHAIR, CONVENOR, PARTICIPANT, suggest_entities
 from importing.tests.documents import SMALL_SUMMARY
 from organizations.models import Organization
@@ -247,20 +255,24 @@ def test_the_draft_gets_exactly_what_was_ticked_and_changed(secretariat: User) -
     assert convening.next_steps.get().owners.count() == 0
 
 
-def test_a_theme_ticked_for_a_recommendation_is_the_one_it_gets(secretariat: User) -> None:
-    youth = ThemeFactory.create(slug="youth", name="Youth")
-    ThemeFactory.create(slug="gender", name="Gender")
+def test_each_recommendation_gets_exactly_the_themes_and_addressees_ticked(secretariat: User) -> None:
+    youth = ThemeFactory.create(name="Youth")
     client = _client(secretariat)
     page = _preview(client, seed_text(VIENNA)).content.decode()
+    values = form_values(page, action="create", **{"s__themes-13": [youth.slug], "s__addressees-13": []})
 
-    # The suggested themes come ticked (importing.suggest_tags): untick all but 13's choice.
-    unticked: dict[str, list[str]] = {f"s__themes-{n}": [] for n in range(1, 13)}
-    response = _confirm(client, form_values(page, action="create", **unticked, **{"s__themes-13": ["youth"]}))
+    response = _confirm(client, values)
 
     assert response.status_code == 302, response.content.decode()[:800]
-    recommendations = Recommendation.objects.filter(convening=Convening.objects.get())
-    assert list(recommendations.get(number=13).themes.all()) == [youth]
-    assert sum(r.themes.count() for r in recommendations) == 1
+    recommendations = Recommendation.objects.filter(convening=Convening.objects.get()).prefetch_related(
+        "themes", "addressees"
+    )
+    created = {
+        r.number: ({t.slug for t in r.themes.all()}, {a.slug for a in r.addressees.all()}) for r in recommendations
+    }
+    ticked = {n: (set(values.get(f"s-themes-{n}", [])), set(values.get(f"s-addressees-{n}", []))) for n in range(1, 14)}
+    assert created == ticked
+    assert created[13] == ({youth.slug}, set())
 
 
 @pytest.mark.parametrize(
@@ -402,3 +414,39 @@ def test_a_match_to_a_confidential_participant_is_shown_only_to_the_secretariat(
     assert "WS-2016-XYZ" not in staff_page and "A closed workshop" not in staff_page
     assert member_post.status_code == 404
     assert Convening.objects.count() == 1
+
+
+# --- the service ---------------------------------------------------------------------------------
+
+
+def test_an_organization_named_twice_gets_one_participation_with_the_stronger_role_and_safer_visibility() -> None:
+    organization = OrganizationFactory.create(name="Lagoon Watch")
+    result = parse_summary(SMALL_SUMMARY)
+    metadata = ImportMetadata.from_result(result, convenors=[organization], convenor_visibility="public")
+    accepted = AcceptedSuggestions(
+        participants=[
+            AcceptedParticipant(role="participant", visibility="network", organization=organization),
+            AcceptedParticipant(role="speaker", visibility="public", name="lagoon watch"),
+        ]
+    )
+
+    convening = convening_import(result=result, metadata=metadata, user=None, accepted=accepted)
+
+    assert list(convening.participations.values_list("organization", "role", "visibility")) == [
+        (organization.pk, "convenor", "network")
+    ]
+
+
+def test_accepted_suggestions_the_document_does_not_hold_are_refused_before_anything_is_written() -> None:
+    result = parse_summary(SMALL_SUMMARY)
+    metadata = ImportMetadata.from_result(result)
+
+    with pytest.raises(ImportRefused, match="no paragraph 9"):
+        convening_import(
+            result=result,
+            metadata=metadata,
+            user=None,
+            accepted=AcceptedSuggestions(proposals=[AcceptedProposal(paragraph=9, headline="Meet", body="Meet.")]),
+        )
+
+    assert (Convening.objects.count(), Organization.objects.count()) == (0, 0)

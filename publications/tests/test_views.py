@@ -157,7 +157,7 @@ def test_theme_brief_and_letter_are_served(client: Client, db: None, django_capt
     assert (brief.status_code, sent.status_code) == (200, 200)
     assert "To the Secretary-General" in pdf_text(b"".join(sent.streaming_content))
     assert f"{convening.code}/R1" in pdf_text(b"".join(brief.streaming_content))
-    assert letter.state == Letter.State.CIRCULATING
+    assert letter.state == Letter.State.OPEN_FOR_SIGNATURE
 
 
 def test_draft_letter_pdf_is_not_found(client: Client, db: None) -> None:

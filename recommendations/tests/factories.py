@@ -76,7 +76,7 @@ class LetterFactory(factory.django.DjangoModelFactory[Letter]):
     title = factory.Sequence(lambda n: f"Letter {n}")
     slug = factory.Sequence(lambda n: f"letter-{n}")
     body = "We, the undersigned organizations, ask you to act."
-    state = Letter.State.CIRCULATING
+    state = Letter.State.OPEN_FOR_SIGNATURE
 
 
 class EndorsementFactory(factory.django.DjangoModelFactory[Endorsement]):

@@ -485,7 +485,7 @@ def test_my_organization_lists_endorsements_and_signatures_with_their_status(cli
     assert "Old idea" in html
     assert "withdrawn" in html
     assert "Letter to the Secretary-General" in html
-    assert "Circulating for signatures" in html
+    assert '<span class="badge">Open for signature</span>' in html
 
 
 def test_my_organization_highlights_what_changed_since_the_last_visit(client: Client, cso_member: User) -> None:

@@ -49,6 +49,7 @@ from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
+from consultations.models import Consultation, Input
 from events.models import Convening, NextStep, Participation
 from organizations.models import Membership, Organization
 from recommendations.models import (
@@ -69,7 +70,9 @@ SECRET_NAME = "Zephyr Quiet Collective"
 SECRET_SLUG = "zephyr-quiet-collective"
 SECRET_SIGNATORY = "Zoltana Quillfeather"
 SECRET_COMMENT = "zq-comment-marker-7391"
-SECRETS = (SECRET_NAME, SECRET_SLUG, SECRET_SIGNATORY, SECRET_COMMENT)
+# An input the organization left on a circulating draft and the secretariat did not share.
+SECRET_INPUT = "zq-unshared-input-marker-2208"
+SECRETS = (SECRET_NAME, SECRET_SLUG, SECRET_SIGNATORY, SECRET_COMMENT, SECRET_INPUT)
 # Organizations that took part in a published convening under a visibility the reader may lack,
 # and own one of its next steps and an addressee response there.
 CONFIDENTIAL_NAME = "Yarrow Hidden Circle"
@@ -148,6 +151,9 @@ CANDIDATES: dict[tuple[str, str], Callable[[Data], list[Any]]] = {
         + [DRAFT_REFERENCE, f"{DRAFT_REFERENCE}.a", "NO-2000-SUCH/R1"]
     ),
     ("recommendations", "pk"): lambda d: [r.pk for r in d.recommendations],
+    # Consultations and their inputs: the secretariat's routes answer 404 to these personas.
+    ("consultations", "pk"): lambda d: [c.pk for c in Consultation.objects.order_by("pk")],
+    ("inputs", "pk"): lambda d: list(Input.objects.order_by("pk").values_list("pk", flat=True)) or [1],
     # The API's lookups: a recommendation by its reference, a convening by its code.
     ("recommendations", "reference"): lambda d: [r.reference for r in d.recommendations],
     ("convenings", "key"): lambda d: [c.code for c in d.convenings],
@@ -156,6 +162,8 @@ CANDIDATES: dict[tuple[str, str], Callable[[Data], list[Any]]] = {
     ("memberships", "pk"): lambda d: [m.pk for m in d.memberships],
     # One guess is enough: the dashboards link to every dataset they offer, and the crawl follows.
     ("data", "dataset"): lambda d: ["endorsements"],
+    # The convening editor's state changes (secretariat only: a 404 or the log-in for these personas).
+    ("state", "action"): lambda d: ["publish", "unpublish", "archive", "unarchive"],
     # An upload being read belongs to whoever uploaded it (importing.DocumentRead), and this test
     # may not import the importer: a UUID nobody owns is asked for, which must be a 404 to all.
     ("read", "read"): lambda d: ["8d7f6c1e-0000-4000-8000-000000000000"],
@@ -183,7 +191,7 @@ def data() -> Data:
         slug="letter-on-civic-space",
         addressee=Addressee.objects.first(),
         body="We, the undersigned, ask for a review.",
-        state=Letter.State.CIRCULATING,
+        state=Letter.State.OPEN_FOR_SIGNATURE,
     )
     letter.recommendations.set(recommendations[:3])
     named = Organization.objects.get(slug="riverbank-youth-forum")
@@ -200,11 +208,19 @@ def data() -> Data:
         user=User.objects.create_user(username="unverified"), organization=unverified, state=Membership.State.APPROVED
     )
     add_draft_convening()
+    # A draft letter circulating for inputs, seen by the network's members (its consultation).
+    draft_letter = Letter.objects.create(
+        title="Draft letter on core funding",
+        slug="draft-letter-on-core-funding",
+        body="We ask donors to fund the core work of local organizations.",
+        state=Letter.State.OPEN_FOR_INPUTS,
+    )
+    Consultation.objects.create(kind=Consultation.Kind.LETTER, letter=draft_letter, title=draft_letter.title)
     return Data(
         secret=secret,
         convenings=list(Convening.objects.all()),
         recommendations=recommendations,
-        letters=[letter],
+        letters=[letter, draft_letter],
         themes=list(Theme.objects.all()),
         addressees=list(Addressee.objects.all()),
         organizations=list(Organization.objects.all()),
@@ -295,6 +311,17 @@ def endorse_secretly(data: Data) -> None:
         Endorsement.objects.create(recommendation=recommendation, **fields)
     Endorsement.objects.create(recommendation=data.recommendations[2], withdrawn_at=timezone.now(), **fields)
     Endorsement.objects.create(letter=data.letters[0], **fields)
+    # Its inputs on the circulating draft: one unshared (its text is a secret), one shared with
+    # the network anonymised (its text shows, the organization must not).
+    consultation = Consultation.objects.get(letter=data.letters[1])
+    common = {"consultation": consultation, "organization": data.secret, "author": signer, "part": "letter"}
+    Input.objects.create(text=SECRET_INPUT, quote="core work", **common)
+    Input.objects.create(
+        text="An anonymised input the network may read.",
+        moderation=Input.Moderation.APPROVED,
+        sharing=Input.Sharing.ANONYMOUS,
+        **common,
+    )
 
 
 # --- Crawling -------------------------------------------------------------------------------
@@ -470,6 +497,7 @@ def from_control(text: str) -> str:
 def forget_hidden(data: Data) -> None:
     """Remove every trace the test put in: unnamed endorsements, hidden participations, ownerships."""
     Endorsement.objects.filter(organization=data.secret).delete()
+    Input.objects.filter(organization=data.secret).delete()
     Participation.objects.filter(organization__in=data.hidden).delete()
     for step in NextStep.objects.filter(owners__in=data.hidden).distinct():
         step.owners.remove(*data.hidden)
@@ -651,3 +679,28 @@ def test_digest_names_no_hidden_owner(data: Data, persona: str) -> None:
     text = mail_text(mail.outbox[-1])
     assert "Brief the host on the follow-up." in text
     assert found(text, secrets_for(persona)) == []
+
+
+def test_input_resolution_emails_reach_only_their_author_and_quote_no_other_input(
+    data: Data, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    from consultations.services import input_resolve
+
+    endorse_secretly(data)
+    User.objects.filter(username="quiet@example.org").update(email="quiet@example.org")
+    cso = User.objects.get(username="cso")
+    riverbank = Organization.objects.get(slug="riverbank-youth-forum")
+    consultation = Consultation.objects.get(letter=data.letters[1])
+    Input.objects.create(consultation=consultation, organization=riverbank, author=cso, part="letter", text="Ours.")
+    staff = User.objects.create_user(username="resolver", is_staff=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for item in Input.objects.select_related("author").order_by("pk"):
+            input_resolve(item=item, resolution="declined", reason="Not now", user=staff)
+
+    assert sorted(m.to for m in mail.outbox) == [[cso.email], ["quiet@example.org"], ["quiet@example.org"]]
+    to_cso = next(m for m in mail.outbox if m.to == [cso.email])
+    assert found(mail_text(to_cso)) == []
+    assert "Ours." in to_cso.body

@@ -320,7 +320,10 @@ def test_recommendation_list_runs_constant_queries_at_most_12(persona) -> None:
 
     assert counts[0] == counts[1]
     # Staff requests also load the session's second-factor device (django-otp): one query more.
-    assert counts[0] <= (13 if persona.is_staff else 12)
+    # Signed in, the page also reads the memberships the user acts through (staff: the
+    # second-factor device instead of the rows backed) and which rows their organizations back
+    # (endorsing from the list).
+    assert counts[0] <= (14 if persona.is_authenticated else 12)
 
 
 # --- One recommendation -------------------------------------------------------------------------
@@ -509,18 +512,17 @@ def test_locale_catalogue_translates_every_message(language: str) -> None:
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN indexes exist on PostgreSQL only")
-def test_text_search_uses_the_gin_indexes() -> None:
+def test_text_search_uses_the_gin_index() -> None:
     RecommendationFactory.create_batch(3)
     filterset = RecommendationFilter({"q": "youth funding"}, queryset=Recommendation.objects.all())
 
     with connection.cursor() as cursor:
         # Tiny tables make a sequential scan cheaper; forbid it to learn whether the index *can* serve.
         cursor.execute("SET enable_seqscan = off")
-        plan = text_search(Recommendation.objects.all(), filterset.text).explain()
+        plan = text_search(Recommendation.objects.order_by(), filterset.text).explain()
         cursor.execute("SET enable_seqscan = on")
 
-    assert "recommendation_document_gin" in plan
-    assert "subitem_document_gin" in plan
+    assert "recommendation_document_gin" in plan  # sub-items are in the recommendation's document
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="websearch syntax is PostgreSQL's")

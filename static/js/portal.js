@@ -3,6 +3,22 @@
   "use strict";
   document.documentElement.classList.replace("no-js", "js");
 
+  // The main menu's counts ("Open for inputs", "Open for signature") come after the page, so
+  // that no page pays a query for them; without JavaScript the links work, without a number.
+  var counts = document.querySelector("[data-menu-counts]");
+  if (counts && window.fetch) {
+    fetch(counts.getAttribute("data-menu-counts"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        ["inputs", "signature"].forEach(function (key) {
+          var badge = document.getElementById("nav-count-" + key);
+          if (badge && typeof data[key] === "number") badge.textContent = String(data[key]);
+        });
+      })
+      .catch(function () { /* the menu stays without numbers */ });
+  }
+
   // Copy buttons: <button data-copy="#id-of-input-or-element" data-copied="Copied">.
   function copyText(text) {
     if (navigator.clipboard && window.isSecureContext) {

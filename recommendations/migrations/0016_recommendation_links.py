@@ -8,36 +8,11 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# SQLite removes a column by rebuilding the table, which drops the FTS5 sync triggers of
-# migration 0008 with the old table: they are made again on the new one (the FTS rows keep their
-# rowids, which the rebuild keeps as ids). PostgreSQL drops the column in place.
-_fts = importlib.import_module("recommendations.migrations.0008_sqlite_fts5_search")
-_FTS, _SOURCE, _COLUMNS = _fts.TABLES[0]
-
-
-class RestoreSearchTriggersOnSQLite(migrations.operations.base.Operation):
-    reversible = True
-    reduces_to_sql = False
-
-    def state_forwards(self, app_label, state):
-        pass
-
-    def _restore(self, schema_editor):
-        if schema_editor.connection.vendor != "sqlite":
-            return
-        for kind in ("insert", "update", "delete"):
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {_FTS}_{kind}")
-        for statement in _fts.forwards_sql(_FTS, _SOURCE, _COLUMNS)[2:]:  # the triggers, not the table
-            schema_editor.execute(statement)
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        self._restore(schema_editor)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        self._restore(schema_editor)
-
-    def describe(self):
-        return "Re-create the recommendations' FTS5 sync triggers after the table rebuild (SQLite only)"
+# SQLite removes a column by rebuilding the table, which drops what earlier migrations put on it
+# outside the model state (the full-text triggers of 0012, the list index of 0013): 0015's
+# operation makes them again. The tallies' triggers are re-installed after migrate (apps.py).
+# PostgreSQL drops the column in place.
+_restore = importlib.import_module("recommendations.migrations.0015_tallies").RestoreSQLiteTriggersAndIndex
 
 
 def superseded_by_to_links(apps, schema_editor):
@@ -61,7 +36,7 @@ def links_to_superseded_by(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0011_vocabulary'),
+        ('recommendations', '0015_tallies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -149,5 +124,5 @@ class Migration(migrations.Migration):
             model_name='recommendation',
             name='superseded_by',
         ),
-        RestoreSearchTriggersOnSQLite(),
+        _restore(),
     ]
