@@ -38,7 +38,7 @@ def test_a_member_endorses_from_the_results_list(portal: None, page: Any) -> Non
     browser_login(page, member)
     page.goto("/recommendations/")
 
-    card = page.locator(".rec-card").first
+    card = page.locator(".rec-list > li").first
     card.locator("summary", has_text="Endorse").click()
     assert card.get_by_label("Signatory's name").input_value() == "Noor Haddad"
     card.get_by_label("Signatory's title").fill("Coordinator")
