@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -253,3 +254,63 @@ def test_digest_query_count_is_the_same_for_one_search_and_one_match_as_for_four
 
     assert content.search_match_count == 1 + 12 + 5 + 18
     assert few == many
+
+
+# --- The permission matrix: seven roles, each action ---------------------------------------
+
+ROLES = [
+    "anonymous",
+    "unverified_member",
+    "cso_member",
+    "org_admin",
+    "donor",
+    "staff_without_second_factor",
+    "secretariat",
+]
+
+
+@pytest.fixture
+def org_admin(db: None) -> Any:
+    from organizations.models import Membership
+    from organizations.tests.factories import MembershipFactory
+
+    return MembershipFactory.create(
+        user__username="orgadmin", organization__slug="admins-cso", role=Membership.Role.ADMIN
+    ).user
+
+
+@pytest.fixture
+def role(request: pytest.FixtureRequest) -> Any:
+    return request.getfixturevalue(request.param)
+
+
+def _searches() -> list[tuple[int, str]]:
+    return sorted(SavedSearch.objects.values_list("user_id", "query"))
+
+
+@pytest.mark.parametrize("role", ROLES, indirect=True)
+def test_every_signed_in_role_saves_its_own_alert_and_nobody_removes_anothers(role: Any) -> None:
+    from conftest import client_for
+
+    owner = UserFactory.create(username="owner")
+    theirs = SavedSearch.objects.create(user=owner, query="theme=youth")
+    client = client_for(role)
+    before = _searches()
+
+    removed = client.post(reverse("tracking:saved_search_delete", args=[theirs.pk]))
+    after_removal = _searches()
+    saved = client.post(reverse("tracking:saved_search_create"), {"query": "theme=gender"})
+
+    assert removed.status_code in (302, 404)
+    assert after_removal == before
+    if role.is_authenticated and role.username == "staff-no-otp":
+        # Staff must set up their second factor before anything else, this too.
+        assert saved["Location"].startswith("/accounts/second-factor/")
+        assert _searches() == before
+    elif role.is_authenticated:
+        assert removed.status_code == 404
+        assert saved.status_code == 302
+        assert _searches() == sorted([*before, (role.pk, "theme=gender")])
+    else:
+        assert saved["Location"].startswith(reverse("login"))
+        assert _searches() == before
