@@ -32,6 +32,9 @@ class RecommendationEntry:
     endorsements: int = 0
     addressees: list[str] = field(default_factory=list)
     source: str = ""  # where it comes from, for theme briefs ("Civil Society Day, Vienna, 2017")
+    # When it restates an earlier published recommendation: the year and reference of the first ask.
+    first_asked: str = ""
+    first_asked_reference: str = ""
 
 
 @dataclass(frozen=True)

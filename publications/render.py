@@ -243,6 +243,9 @@ def _facts(rec: RecommendationEntry) -> str:
     The count is of every active endorsement, named or counted-but-not-named; nobody is named.
     """
     parts = [""]
+    if rec.first_asked:
+        # A restatement says the ask is old, not new: the one fact a donor cannot see elsewhere.
+        parts.append(_("first asked in %(year)s") % {"year": rec.first_asked})
     if rec.status_date:
         parts.append(_("last update %(date)s") % {"date": rec.status_date})
     if rec.endorsements:

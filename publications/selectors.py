@@ -24,6 +24,8 @@ from events.selectors import next_step_owners
 from gsx_portal.clock import portal_today
 from organizations.models import is_network_member, is_secretariat
 from recommendations.models import Addressee, Endorsement, Letter, Recommendation, StatusUpdate, SubItem, Theme
+from recommendations.references import format_reference
+from recommendations.selectors import restatement_chains
 
 from .documents import (
     AskEntry,
@@ -99,7 +101,42 @@ def _recommendations(user: User | AnonymousUser | None) -> QuerySet[Recommendati
     )
 
 
-def _recommendation_entry(rec: Recommendation, *, source: str = "") -> RecommendationEntry:
+@dataclasses.dataclass(frozen=True)
+class FirstAsk:
+    year: str
+    reference: str
+
+
+def first_asks(recommendations: list[Recommendation]) -> dict[int, FirstAsk]:
+    """For each of ``recommendations`` that restates an earlier ask, when and where that was first made.
+
+    Only *published* links count, whatever the audience: a document travels further than a page,
+    and a draft's year or reference must never reach it (nor a count derived from it). Two
+    queries whatever the number: the restatement links, then the dates of the chains' members.
+    """
+    wanted = {rec.pk for rec in recommendations}
+    chains = [chain for chain in restatement_chains(user=AnonymousUser()) if chain & wanted]
+    if not chains:
+        return {}
+    members = {
+        pk: (start, code, number, pk)
+        for pk, start, code, number in Recommendation.objects.published()
+        .filter(pk__in=set().union(*chains))
+        .values_list("pk", "convening__start_date", "convening__code", "number")
+    }
+    found: dict[int, FirstAsk] = {}
+    for chain in chains:
+        known = [members[pk] for pk in chain if pk in members]
+        start, code, number, first_pk = min(known)
+        for pk in chain & wanted:
+            if pk != first_pk and pk in members:
+                found[pk] = FirstAsk(year=str(start.year), reference=format_reference(code, number))
+    return found
+
+
+def _recommendation_entry(
+    rec: Recommendation, *, source: str = "", first_ask: FirstAsk | None = None
+) -> RecommendationEntry:
     return RecommendationEntry(
         number=rec.number,
         reference=rec.reference,
@@ -112,12 +149,15 @@ def _recommendation_entry(rec: Recommendation, *, source: str = "") -> Recommend
         endorsements=int(rec.endorsement_count),  # type: ignore[attr-defined]  # annotation
         addressees=[a.name for a in rec.addressees.all()],
         source=source,
+        first_asked=first_ask.year if first_ask else "",
+        first_asked_reference=first_ask.reference if first_ask else "",
     )
 
 
 def convening_summary_data(*, convening: Convening, audience: str) -> SummaryData:
     user = audience_user(audience)
-    recommendations = _recommendations(user).filter(convening=convening).order_by("number")
+    recommendations = list(_recommendations(user).filter(convening=convening).order_by("number"))
+    asked = first_asks(recommendations)
     participations = (
         Participation.objects.visible_to(user)
         .filter(convening=convening)
@@ -155,7 +195,7 @@ def convening_summary_data(*, convening: Convening, audience: str) -> SummaryDat
         overview=convening.overview,
         disclaimer=convening.disclaimer,
         key_themes=list(convening.key_themes.order_by("order").values_list("text", flat=True)),
-        recommendations=[_recommendation_entry(rec) for rec in recommendations],
+        recommendations=[_recommendation_entry(rec, first_ask=asked.get(rec.pk)) for rec in recommendations],
         sessions=session_entries,
         footnotes=[FootnoteEntry(number=n.number, text=n.text) for n in convening.footnotes.order_by("number")],
         next_steps=[
@@ -194,7 +234,9 @@ def _endorsing_organizations(recommendations: Any) -> int:
 def convening_brief_data(*, convening: Convening, audience: str) -> BriefData:
     user = audience_user(audience)
     recommendations = _recommendations(user).filter(convening=convening).order_by("number")
-    entries = [_recommendation_entry(rec) for rec in recommendations]
+    rows = list(recommendations)
+    asked = first_asks(rows)
+    entries = [_recommendation_entry(rec, first_ask=asked.get(rec.pk)) for rec in rows]
     kicker = " · ".join(part for part in (convening.series, str(convening.get_kind_display())) if part)
     return BriefData(
         title=convening.title,
@@ -218,9 +260,13 @@ def theme_brief_data(*, theme: Theme, audience: str) -> BriefData:
     recommendations = (
         _recommendations(user).filter(themes=theme).order_by("-convening__start_date", "convening__code", "number")
     )
+    rows = list(recommendations)
+    asked = first_asks(rows)
     entries = [
-        _recommendation_entry(rec, source=f"{rec.convening.title}, {rec.convening.start_date.year}")
-        for rec in recommendations
+        _recommendation_entry(
+            rec, source=f"{rec.convening.title}, {rec.convening.start_date.year}", first_ask=asked.get(rec.pk)
+        )
+        for rec in rows
     ]
     data = BriefData(
         title=theme.name,
