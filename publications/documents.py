@@ -111,6 +111,8 @@ class BriefData:
     kicker: str = ""
     subtitle: str = ""
     intro: str = ""  # plain text, one or two sentences at most
+    # The intro is the secretariat's circulated draft, already cut to whole sentences (a longer limit).
+    drafted: bool = False
     language: str = "en"
     recommendations: list[RecommendationEntry] = field(default_factory=list)
     asks: list[AskEntry] = field(default_factory=list)

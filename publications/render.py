@@ -347,7 +347,7 @@ def render_brief_document(data: BriefData, *, audience: str) -> Rendered:
     overflow all the same, the next density, then one item fewer, are tried (one layout each).
     """
     qr = qr_data_uri(data.url)
-    text = _brief_text(data, audience=audience, intro=brief_intro(data.intro))
+    text = _brief_text(data, audience=audience, intro=data.intro if data.drafted else brief_intro(data.intro))
     planned = brief_fit.plan(text)
     layouts = 0
 

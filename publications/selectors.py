@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from events.briefs import BriefDraft, brief_draft
 from events.models import Convening, NextStep, Participation, Session
 from events.selectors import next_step_owners
 from gsx_portal.clock import portal_today
@@ -27,6 +29,7 @@ from recommendations.models import Addressee, Endorsement, Letter, Recommendatio
 from recommendations.references import format_reference
 from recommendations.selectors import restatement_chains
 
+from .brief_fit import plain
 from .documents import (
     AskEntry,
     BriefData,
@@ -231,9 +234,23 @@ def _endorsing_organizations(recommendations: Any) -> int:
     )
 
 
+def convening_brief_draft(*, convening: Convening, audience: str) -> BriefDraft | None:
+    """The brief's circulated draft (``events.briefs``): the published one for every audience, the
+    latest one, published or not, for the secretariat's copy (its preview)."""
+    return brief_draft(convening=convening, include_unpublished=audience == Audience.SECRETARIAT)
+
+
+# A draft's text is the brief's lead-in: longer than a conference's name, still whole sentences only.
+BRIEF_DRAFT_INTRO_MAX = 700
+
+
 def convening_brief_data(*, convening: Convening, audience: str) -> BriefData:
     user = audience_user(audience)
     recommendations = _recommendations(user).filter(convening=convening).order_by("number")
+    draft = convening_brief_draft(convening=convening, audience=audience)
+    if draft is not None and draft.recommendation_ids:
+        # Still through the audience's visible_to: a selection never widens what a reader sees.
+        recommendations = recommendations.filter(pk__in=draft.recommendation_ids)
     rows = list(recommendations)
     asked = first_asks(rows)
     entries = [_recommendation_entry(rec, first_ask=asked.get(rec.pk)) for rec in rows]
@@ -242,16 +259,31 @@ def convening_brief_data(*, convening: Convening, audience: str) -> BriefData:
         title=convening.title,
         reference=convening.code,
         url=absolute_url(convening.get_absolute_url()),
-        version=str(convening.content_version),
+        version=f"{convening.content_version}.{draft.digest}" if draft else str(convening.content_version),
         as_of=_today(),
         kicker=kicker,
         subtitle=" · ".join(part for part in (_dates(convening), convening.place) if part),
-        intro=convening.host_conference,
+        intro=_draft_intro(draft.text) if draft is not None else convening.host_conference,
+        drafted=draft is not None,
         recommendations=entries,
         asks=_asks(entries),
         total_endorsements=sum(e.endorsements for e in entries),
         endorsing_organizations=_endorsing_organizations(recommendations),
     )
+
+
+def _draft_intro(text: str) -> str:
+    """The draft's Markdown as plain text, cut after whole sentences (as ``render.brief_intro``);
+    a first sentence longer than the limit is cut at a word, with an ellipsis."""
+    text, kept = plain(text), ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate) > BRIEF_DRAFT_INTRO_MAX:
+            break
+        kept = candidate
+    if not kept and text:
+        kept = text[:BRIEF_DRAFT_INTRO_MAX].rsplit(" ", 1)[0] + " …"
+    return kept
 
 
 def theme_brief_data(*, theme: Theme, audience: str) -> BriefData:
