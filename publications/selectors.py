@@ -130,6 +130,8 @@ def first_asks(recommendations: list[Recommendation]) -> dict[int, FirstAsk]:
     found: dict[int, FirstAsk] = {}
     for chain in chains:
         known = [members[pk] for pk in chain if pk in members]
+        if not known:  # unpublished between the two queries
+            continue
         start, code, number, first_pk = min(known)
         for pk in chain & wanted:
             if pk != first_pk and pk in members:
