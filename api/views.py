@@ -134,6 +134,7 @@ class RecommendationList(ListView):
         return Recommendation.objects.visible_to(self.request.user).listed()
 
     def rows(self, filterset: Any) -> QuerySet[Recommendation]:
+        self.filterset = filterset
         rows = selectors.recommendation_rows(filterset=filterset)
         reference = self.request.query_params.get("reference")
         if reference is not None:
@@ -142,6 +143,18 @@ class RecommendationList(ListView):
                 return rows.none()
             rows = rows.filter(convening__code__iexact=parsed.code, number=parsed.number)
         return rows
+
+    def paginate_queryset(self, queryset: QuerySet[Recommendation]) -> list[Recommendation] | None:
+        paginator = self.paginator
+        assert isinstance(paginator, KeysetPagination)
+        return selectors.cached_page(
+            queryset,
+            filterset=self.filterset,
+            user=self.request.user,
+            params=list(self.request.query_params.lists()),
+            paginate=lambda rows: paginator.paginate_queryset(rows, self.request, view=self),
+            fetched=lambda: paginator.fetched,
+        )
 
 
 @extend_schema_view(
