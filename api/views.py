@@ -147,7 +147,7 @@ class RecommendationList(ListView):
     def paginate_queryset(self, queryset: QuerySet[Recommendation]) -> list[Recommendation] | None:
         paginator = self.paginator
         assert isinstance(paginator, KeysetPagination)
-        return selectors.cached_page(
+        page = selectors.cached_page(
             queryset,
             filterset=self.filterset,
             user=self.request.user,
@@ -155,6 +155,8 @@ class RecommendationList(ListView):
             paginate=lambda rows: paginator.paginate_queryset(rows, self.request, view=self),
             fetched=lambda: paginator.fetched,
         )
+        selectors.attach_recurrence(user=self.request.user, recommendations=page)
+        return page
 
 
 @extend_schema_view(
