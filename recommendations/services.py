@@ -167,7 +167,7 @@ def recommendation_endorse(
     )
     if result.created:
         # Briefs and summaries print endorsement counts: their cached files are now stale.
-        convening_content_changed(convening_id=recommendation.convening_id)
+        convening_content_changed(convening_id=recommendation.convening_id, endorsements_only=True)
     return result
 
 
@@ -181,7 +181,7 @@ def recommendation_withdraw(*, recommendation: Recommendation, organization: Org
         user=user,
         nothing=_("Your organization does not endorse this recommendation (any more): there is nothing to withdraw."),
     )
-    convening_content_changed(convening_id=recommendation.convening_id)
+    convening_content_changed(convening_id=recommendation.convening_id, endorsements_only=True)
     return endorsement
 
 
