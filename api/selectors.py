@@ -7,7 +7,9 @@ subqueries that PostgreSQL computes only for the rows of the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, FloatField, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -35,6 +37,8 @@ from recommendations.selectors import (
     convening_detail,
     order_by_sort,
     recommendation_recurrence,
+    restatement_chains,
+    restatement_pairs,
 )
 from tracking.selectors import recommendation_responses
 
@@ -102,6 +106,54 @@ def recommendation_rows(*, filterset: RecommendationFilter) -> QuerySet[Recommen
         rows = rows.annotate(rank=Cast("relevance", FloatField())).order_by("-rank", *ordering[1:])
     columns = ("convening_id", "number", "headline", "body", "status", "updated_at")
     return _list_prefetches(rows).only(*columns, *CONVENING_COLUMNS)
+
+
+@dataclass
+class RecurrenceRow:
+    """A list row's recurrence fields, as the detail gives them (``recommendation_recurrence``)."""
+
+    first_asked: dt.date
+    restates: list[str] = field(default_factory=list)  # oldest first
+    restated_by: list[str] = field(default_factory=list)
+    times_asked: int = 1
+
+
+def attach_recurrence(*, user: Reader, recommendations: Sequence[Recommendation]) -> None:
+    """Give each row of a page ``recurrence_row``, in two queries whatever the page holds: the
+    restatement links the reader may see (``RecommendationLink.visible_to``: a link to a draft is
+    neither shown nor counted) and the chains' members, read through ``visible_to``."""
+    on_page = {rec.pk for rec in recommendations}
+    pairs = restatement_pairs(user=user)
+    chains = [chain for chain in restatement_chains(user=user, pairs=pairs) if chain & on_page]
+    members: dict[int, tuple[dt.date, str, int]] = {}
+    if chains:
+        members = {
+            pk: (start, code, number)
+            for pk, start, code, number in Recommendation.objects.visible_to(user)
+            .filter(pk__in=set().union(*chains))
+            .values_list("pk", "convening__start_date", "convening__code", "number")
+        }
+    earlier: dict[int, list[int]] = {}
+    later: dict[int, list[int]] = {}
+    for from_id, to_id in pairs:
+        if from_id in on_page:
+            earlier.setdefault(from_id, []).append(to_id)
+        if to_id in on_page:
+            later.setdefault(to_id, []).append(from_id)
+    chain_of = {pk: chain for chain in chains for pk in chain & on_page}
+
+    def cited(ids: list[int]) -> list[str]:
+        known = sorted((members[pk], pk) for pk in ids if pk in members)  # oldest first
+        return [references.format_reference(code, number) for (_date, code, number), _pk in known]
+
+    for rec in recommendations:
+        chain = sorted(members[pk] for pk in chain_of.get(rec.pk, ()) if pk in members)
+        rec.recurrence_row = RecurrenceRow(  # type: ignore[attr-defined]  # shaped for the serializer
+            first_asked=chain[0][0] if chain else rec.convening.start_date,
+            restates=cited(earlier.get(rec.pk, [])),
+            restated_by=cited(later.get(rec.pk, [])),
+            times_asked=len(chain) or 1,
+        )
 
 
 def recommendation_by_reference(*, user: Reader, reference: str) -> Recommendation:

@@ -93,10 +93,28 @@ class RecommendationSerializer(serializers.Serializer):
     endorsement_count = serializers.IntegerField(
         read_only=True, help_text="Active endorsements, counted whether or not the organization is named."
     )
+    # The list reads them from ``api.selectors.attach_recurrence``; the detail overrides the getters.
+    restates = serializers.SerializerMethodField(help_text="References of the earlier recommendations it restates.")
+    restated_by = serializers.SerializerMethodField(help_text="References of the later ones restating it.")
+    times_asked = serializers.SerializerMethodField(help_text="How often it was asked, its restatements included.")
+    first_asked = serializers.SerializerMethodField(help_text="The date it was first asked (its chain's first).")
 
     @extend_schema_field({"type": "string", "format": "uri"})
     def get_api_url(self, recommendation: Any) -> str:
         return absolute(self.context, f"/api/v1/recommendations/{recommendation.reference}/")
+
+    def get_restates(self, recommendation: Any) -> list[str]:
+        return list(recommendation.recurrence_row.restates)
+
+    def get_restated_by(self, recommendation: Any) -> list[str]:
+        return list(recommendation.recurrence_row.restated_by)
+
+    def get_times_asked(self, recommendation: Any) -> int:
+        return int(recommendation.recurrence_row.times_asked)
+
+    @extend_schema_field({"type": "string", "format": "date"})
+    def get_first_asked(self, recommendation: Any) -> str:
+        return str(recommendation.recurrence_row.first_asked.isoformat())
 
 
 class TimelineEntrySerializer(serializers.Serializer):
@@ -139,10 +157,6 @@ class RecommendationDetailSerializer(RecommendationSerializer):
         source="unnamed_count", read_only=True, help_text="Endorsements counted whose organizations are not named."
     )
     superseded_by = serializers.SerializerMethodField(help_text="Reference of the recommendation that supersedes it.")
-    restates = serializers.SerializerMethodField(help_text="References of the earlier recommendations it restates.")
-    restated_by = serializers.SerializerMethodField(help_text="References of the later ones restating it.")
-    times_asked = serializers.SerializerMethodField(help_text="How often it was asked, its restatements included.")
-    first_asked = serializers.SerializerMethodField(help_text="The date it was first asked (its chain's first).")
 
     def get_superseded_by(self, recommendation: Any) -> str | None:
         later = recommendation.recurrence.superseded_by

@@ -133,6 +133,12 @@ class RecommendationList(ListView):
     def get_queryset(self) -> QuerySet[Recommendation]:
         return Recommendation.objects.visible_to(self.request.user).listed()
 
+    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            selectors.attach_recurrence(user=self.request.user, recommendations=page)
+        return page
+
     def rows(self, filterset: Any) -> QuerySet[Recommendation]:
         rows = selectors.recommendation_rows(filterset=filterset)
         reference = self.request.query_params.get("reference")

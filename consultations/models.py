@@ -63,6 +63,8 @@ class Consultation(models.Model):
     opened_at = models.DateTimeField(auto_now_add=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # A brief's draft, once the secretariat published it: the public brief PDF uses it from then on.
+    published_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["opened_at"])
     objects = ConsultationQuerySet.as_manager()

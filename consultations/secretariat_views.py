@@ -180,3 +180,16 @@ def consultation_close(request: HttpRequest, pk: int) -> HttpResponseBase:
     services.consultation_close(consultation=consultation, user=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, _("The consultation is closed: no more inputs."))
     return redirect(consultation.get_absolute_url())
+
+
+@secretariat_required
+@require_POST
+def brief_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
+    consultation = get_object_or_404(Consultation.objects.visible_to(request.user), pk=pk)
+    try:
+        services.brief_publish(consultation=consultation, user=request.user)
+    except services.ConsultationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The brief is published: its PDF now shows this draft and selection."))
+    return redirect(consultation.get_absolute_url())

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
 
+from events.briefs import BriefDraft
 from gsx_portal.clock import portal_today
 from organizations.models import is_network_member, is_secretariat
 from recommendations import text_diff
@@ -245,4 +246,20 @@ def letters_closing_this_week(*, user: User | AnonymousUser | None, today: dt.da
         .filter(closes_on__lte=today + dt.timedelta(days=7))
         .select_related("addressee")
         .order_by("closes_on", "title")
+    )
+
+
+def brief_draft(*, convening: Any, include_unpublished: bool = False, **kwargs: Any) -> BriefDraft | None:
+    """The brief PDF's draft for ``convening`` (``events.briefs``' provider): the latest published
+    brief consultation; with ``include_unpublished`` (the secretariat's preview), the latest one
+    circulated, open or closed. Two queries: the consultation, its selection."""
+    consultations = Consultation.objects.filter(kind=Consultation.Kind.BRIEF, convening=convening)
+    if not include_unpublished:
+        consultations = consultations.filter(published_at__isnull=False)
+    consultation = consultations.order_by("-opened_at", "-pk").first()
+    if consultation is None:
+        return None
+    selection = tuple(consultation.selection.order_by("number").values_list("pk", flat=True))
+    return BriefDraft(
+        text=consultation.text, recommendation_ids=selection, published=consultation.published_at is not None
     )

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Convening
+from events.services import convening_content_changed
 from gsx_portal.history import history_actor
 from gsx_portal.site import absolute_url
 from organizations.models import Organization
@@ -126,6 +127,27 @@ def consultation_close(
             update_fields=["closed_at"]
         )
         _forget_counts()
+    return consultation
+
+
+@transaction.atomic
+def brief_publish(*, consultation: Consultation, user: User | AnonymousUser | None) -> Consultation:
+    """The brief's draft, as it stands, becomes the convening's public brief (closed for inputs
+    too). Its convening's documents are versioned anew so that every brief is rendered again."""
+    consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if consultation.kind != Consultation.Kind.BRIEF or consultation.convening_id is None:
+        raise ConsultationError(_("Only a brief's draft is published as the brief."))
+    if not consultation.text.strip():
+        raise ConsultationError(_("The brief needs a draft text."))
+    now = timezone.now()
+    consultation.published_at = now
+    fields = ["published_at"]
+    if consultation.closed_at is None:
+        consultation.closed_at = now
+        fields.append("closed_at")
+    history_actor(consultation, user=user, reason=_("Published as the brief.")).save(update_fields=fields)
+    convening_content_changed(convening_id=consultation.convening_id)
+    _forget_counts()
     return consultation
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("letters/<slug:slug>/transition/", secretariat_views.letter_transition, name="letter_transition"),
     path("consultations/open/", secretariat_views.consultation_open, name="consultation_open"),
     path("consultations/<int:pk>/close/", secretariat_views.consultation_close, name="consultation_close"),
+    path("consultations/<int:pk>/publish-brief/", secretariat_views.brief_publish, name="brief_publish"),
 ]

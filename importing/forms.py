@@ -27,8 +27,15 @@ from .readers import (
     read_document,
     text_from_paste,
 )
-from .selectors import ImportSuggestions, TagSuggestion
-from .services import AcceptedOwner, AcceptedParticipant, AcceptedProposal, AcceptedSuggestions, ImportMetadata
+from .selectors import ImportSuggestions, RestatementCandidate, TagSuggestion
+from .services import (
+    AcceptedOwner,
+    AcceptedParticipant,
+    AcceptedProposal,
+    AcceptedRestatement,
+    AcceptedSuggestions,
+    ImportMetadata,
+)
 
 # Read by a task (importing/tasks.py), always: how long a PDF or a Word file takes depends on
 # what it holds (pages of layout analysis, paragraphs through python-docx), not on its size in
@@ -223,6 +230,8 @@ class RecommendationRow:
     other_addressees: list[TagChoice]
     theme_errors: list[str] = field(default_factory=list)
     addressee_errors: list[str] = field(default_factory=list)
+    restates: RestatementCandidate | None = None
+    restates_field: Any = None  # the bound "it restates it" checkbox, beside the candidate
 
 
 class SuggestionsForm(forms.Form):
@@ -247,6 +256,7 @@ class SuggestionsForm(forms.Form):
         entities = suggestions.entities
         existing = _existing(into)
         self._add_tag_fields(existing)
+        self._add_restates_fields()
         self._add_named_fields("participant", entities.participants, existing)
         self._add_named_fields("owner", entities.next_step_owners, existing)
         self._add_proposal_fields(existing)
@@ -270,6 +280,17 @@ class SuggestionsForm(forms.Form):
                     initial=initial,
                     widget=forms.CheckboxSelectMultiple,
                 )
+
+    def _add_restates_fields(self) -> None:
+        # Never ticked at first, nor by "accept all": a link is public once both are published,
+        # so a person says it, not the score.
+        for number, candidate in self.suggestions.restates.items():
+            self.fields[f"restates-{number}"] = forms.MultipleChoiceField(
+                label=_("Restates"),
+                choices=[(str(candidate.id), _("Yes, it restates %(reference)s") % {"reference": candidate.reference})],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
 
     def _add_named_fields(self, kind: str, found: Sequence[Any], existing: _Existing) -> None:
         self.fields[f"{kind}s"] = forms.MultipleChoiceField(
@@ -355,7 +376,16 @@ class SuggestionsForm(forms.Form):
             return None
         owners = self.suggestions.entities.next_step_owners
         proposals = self.suggestions.entities.proposals
+        confirmed = {n: c for n, c in self.suggestions.restates.items() if data.get(f"restates-{n}")}
+        earlier = Recommendation.objects.visible_to(self.user).in_bulk([c.id for c in confirmed.values()])
+        if {c.id for c in confirmed.values()} - earlier.keys():
+            self.add_error(None, _("A recommendation it was to restate no longer exists; preview again."))
+            return None
         return AcceptedSuggestions(
+            restates={
+                n: AcceptedRestatement(candidate=earlier[c.id], score=c.score, shared=tuple(c.shared))
+                for n, c in confirmed.items()
+            },
             themes={n: [themes[s] for s in data.get(f"themes-{n}", []) if s in themes] for n in numbers},
             addressees={
                 n: [addressees[s] for s in data.get(f"addressees-{n}", []) if s in addressees] for n in numbers
@@ -429,8 +459,23 @@ class SuggestionsForm(forms.Form):
             addressees, other_addressees = self._tag_choices(
                 f"addressees-{rec.number}", self.suggestions.addressees.get(rec.number, [])
             )
-            errors = [[str(e) for e in self[f"{kind}-{rec.number}"].errors] for kind in ("themes", "addressees")]
-            rows.append(RecommendationRow(rec, themes, other_themes, addressees, other_addressees, *errors))
+            theme_errors, addressee_errors = (
+                [str(e) for e in self[f"{kind}-{rec.number}"].errors] for kind in ("themes", "addressees")
+            )
+            candidate = self.suggestions.restates.get(rec.number)
+            rows.append(
+                RecommendationRow(
+                    rec,
+                    themes,
+                    other_themes,
+                    addressees,
+                    other_addressees,
+                    theme_errors=theme_errors,
+                    addressee_errors=addressee_errors,
+                    restates=candidate,
+                    restates_field=self[f"restates-{rec.number}"] if candidate else None,
+                )
+            )
         return rows
 
     def _tag_choices(self, name: str, suggested: Sequence[TagSuggestion]) -> tuple[list[TagChoice], list[TagChoice]]:

@@ -27,8 +27,13 @@ from events.models import Convening, Footnote, KeyTheme, NextStep, Paragraph, Pa
 from events.services import convening_content_changed, convening_publish
 from gsx_portal.history import history_actor
 from organizations.models import Organization
-from recommendations.models import Addressee, Recommendation, SubItem, Theme
-from recommendations.services import PromotionRefused, recommendation_promote, recurrence_suggestions_enqueue
+from recommendations.models import Addressee, Recommendation, RecommendationLink, RecurrenceSuggestion, SubItem, Theme
+from recommendations.services import (
+    PromotionRefused,
+    recommendation_promote,
+    recurrence_suggestion_confirm,
+    recurrence_suggestions_enqueue,
+)
 
 from .models import DocumentRead
 from .parser import ParseResult, Problem
@@ -543,15 +548,27 @@ class AcceptedProposal:
 
 
 @dataclass(frozen=True)
+class AcceptedRestatement:
+    """The preview's "this looks like …/R3 — restates?", confirmed: the earlier ``candidate``
+    (read through ``visible_to`` by the form), with the score and phrases that suggested it."""
+
+    candidate: Recommendation
+    score: float
+    shared: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class AcceptedSuggestions:
     """What staff accepted. A recommendation number missing from ``themes`` (``addressees``)
-    keeps its tags; one present gets exactly those listed."""
+    keeps its tags; one present gets exactly those listed. ``restates`` are the restatements
+    confirmed at once, by recommendation number."""
 
     themes: dict[int, list[Theme]] = field(default_factory=dict)
     addressees: dict[int, list[Addressee]] = field(default_factory=dict)
     participants: list[AcceptedParticipant] = field(default_factory=list)
     owners: list[AcceptedOwner] = field(default_factory=list)
     proposals: list[AcceptedProposal] = field(default_factory=list)
+    restates: dict[int, AcceptedRestatement] = field(default_factory=dict)
 
 
 _NAME_LIMIT = Organization._meta.get_field("name").max_length or 200
@@ -563,6 +580,9 @@ def _validate_accepted(plan: _Plan, accepted: AcceptedSuggestions) -> None:
     unknown = sorted((accepted.themes.keys() | accepted.addressees.keys()) - plan.recommendations.keys())
     if unknown:
         raise ImportRefused(_("The document has no recommendation %(n)s to tag.") % {"n": unknown[0]})
+    unknown = sorted(accepted.restates.keys() - plan.recommendations.keys())
+    if unknown:
+        raise ImportRefused(_("The document has no recommendation %(n)s to link.") % {"n": unknown[0]})
     for participant in accepted.participants:
         if participant.role not in Participation.Role.values:
             raise ImportRefused(_("Unknown role: %(role)s.") % {"role": participant.role})
@@ -614,6 +634,34 @@ def _apply_accepted(
 
     for proposal in accepted.proposals:
         _proposal_create(convening=convening, proposal=proposal, user=user)
+
+    for number, restatement in accepted.restates.items():
+        _restatement_confirm(recommendation=recommendations[number], restatement=restatement, user=user)
+
+
+def _restatement_confirm(
+    *, recommendation: Recommendation, restatement: AcceptedRestatement, user: User | AnonymousUser | None
+) -> None:
+    """A confirmed suggestion and its *restates* link, by the secretariat screen's own service, so
+    the pair reads as decided there and is never suggested again. A pair already linked (a draft
+    imported into again) is left as it is."""
+    candidate = restatement.candidate
+    if candidate.convening_id == recommendation.convening_id:
+        raise ImportRefused(_("A recommendation cannot restate one of its own convening."))
+    if RecommendationLink.objects.filter(
+        from_recommendation__in=(recommendation, candidate), to_recommendation__in=(recommendation, candidate)
+    ).exists():
+        return
+    suggestion, _created = RecurrenceSuggestion.objects.update_or_create(
+        recommendation=recommendation,
+        candidate=candidate,
+        defaults={
+            "score": restatement.score,
+            "shared": list(restatement.shared),
+            "state": RecurrenceSuggestion.State.SUGGESTED,
+        },
+    )
+    recurrence_suggestion_confirm(suggestion=suggestion, user=user)
 
 
 def _participations(

@@ -133,7 +133,12 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         suggested = _suggestions_form(request, result=result, into=into, data=data)
         return _preview(request, text=text, result=result, into=into, form=form, suggested=suggested)
     if action == "accept_all":
-        suggested = _suggestions_form(request, result=result, into=into, data=suggested.initial_data())
+        data = suggested.initial_data()
+        # Restatements are never offered ticked: "accept all" keeps the ones staff ticked.
+        for key in request.POST:
+            if key.startswith(suggested.add_prefix("restates-")):
+                data.setlist(key, request.POST.getlist(key))
+        suggested = _suggestions_form(request, result=result, into=into, data=data)
     if not valid or action not in ("create", "accept_all"):
         return _preview(request, text=text, result=result, into=into, form=form, suggested=suggested)
     accepted = None
@@ -164,7 +169,9 @@ def _suggestions_form(
 ) -> SuggestionsForm:
     if data is None and request.method == "POST":
         data = request.POST
-    suggestions = import_suggestions(result=result, directory=organization_directory(user=request.user))
+    suggestions = import_suggestions(
+        result=result, directory=organization_directory(user=request.user), user=request.user, into=into
+    )
     return SuggestionsForm(data, suggestions=suggestions, result=result, into=into, user=request.user)
 
 
@@ -191,7 +198,9 @@ def _preview(
     elif form.is_bound:
         accepted_changes_only = bool(form.cleaned_data.get("accepted_changes_only"))
     if suggested is None:
-        suggestions = import_suggestions(result=result, directory=organization_directory(user=request.user))
+        suggestions = import_suggestions(
+            result=result, directory=organization_directory(user=request.user), user=request.user, into=into
+        )
         suggested = SuggestionsForm(suggestions=suggestions, result=result, into=into, user=request.user)
     # A refused import says why; the diff would only repeat the refusal.
     diff_into = into if not error else None

@@ -32,6 +32,9 @@ class RecommendationEntry:
     endorsements: int = 0
     addressees: list[str] = field(default_factory=list)
     source: str = ""  # where it comes from, for theme briefs ("Civil Society Day, Vienna, 2017")
+    # When it restates an earlier published recommendation: the year and reference of the first ask.
+    first_asked: str = ""
+    first_asked_reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ class BriefData:
     kicker: str = ""
     subtitle: str = ""
     intro: str = ""  # plain text, one or two sentences at most
+    # The intro is the secretariat's circulated draft, already cut to whole sentences (a longer limit).
+    drafted: bool = False
     language: str = "en"
     recommendations: list[RecommendationEntry] = field(default_factory=list)
     asks: list[AskEntry] = field(default_factory=list)

@@ -243,6 +243,9 @@ def _facts(rec: RecommendationEntry) -> str:
     The count is of every active endorsement, named or counted-but-not-named; nobody is named.
     """
     parts = [""]
+    if rec.first_asked:
+        # A restatement says the ask is old, not new: the one fact a donor cannot see elsewhere.
+        parts.append(_("first asked in %(year)s") % {"year": rec.first_asked})
     if rec.status_date:
         parts.append(_("last update %(date)s") % {"date": rec.status_date})
     if rec.endorsements:
@@ -344,7 +347,7 @@ def render_brief_document(data: BriefData, *, audience: str) -> Rendered:
     overflow all the same, the next density, then one item fewer, are tried (one layout each).
     """
     qr = qr_data_uri(data.url)
-    text = _brief_text(data, audience=audience, intro=brief_intro(data.intro))
+    text = _brief_text(data, audience=audience, intro=data.intro if data.drafted else brief_intro(data.intro))
     planned = brief_fit.plan(text)
     layouts = 0
 

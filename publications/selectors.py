@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -19,12 +20,16 @@ from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from events.briefs import BriefDraft, brief_draft
 from events.models import Convening, NextStep, Participation, Session
 from events.selectors import next_step_owners
 from gsx_portal.clock import portal_today
 from organizations.models import is_network_member, is_secretariat
 from recommendations.models import Addressee, Endorsement, Letter, Recommendation, StatusUpdate, SubItem, Theme
+from recommendations.references import format_reference
+from recommendations.selectors import restatement_chains
 
+from .brief_fit import plain
 from .documents import (
     AskEntry,
     BriefData,
@@ -99,7 +104,44 @@ def _recommendations(user: User | AnonymousUser | None) -> QuerySet[Recommendati
     )
 
 
-def _recommendation_entry(rec: Recommendation, *, source: str = "") -> RecommendationEntry:
+@dataclasses.dataclass(frozen=True)
+class FirstAsk:
+    year: str
+    reference: str
+
+
+def first_asks(recommendations: list[Recommendation]) -> dict[int, FirstAsk]:
+    """For each of ``recommendations`` that restates an earlier ask, when and where that was first made.
+
+    Only *published* links count, whatever the audience: a document travels further than a page,
+    and a draft's year or reference must never reach it (nor a count derived from it). Two
+    queries whatever the number: the restatement links, then the dates of the chains' members.
+    """
+    wanted = {rec.pk for rec in recommendations}
+    chains = [chain for chain in restatement_chains(user=AnonymousUser()) if chain & wanted]
+    if not chains:
+        return {}
+    members = {
+        pk: (start, code, number, pk)
+        for pk, start, code, number in Recommendation.objects.published()
+        .filter(pk__in=set().union(*chains))
+        .values_list("pk", "convening__start_date", "convening__code", "number")
+    }
+    found: dict[int, FirstAsk] = {}
+    for chain in chains:
+        known = [members[pk] for pk in chain if pk in members]
+        if not known:  # unpublished between the two queries
+            continue
+        start, code, number, first_pk = min(known)
+        for pk in chain & wanted:
+            if pk != first_pk and pk in members:
+                found[pk] = FirstAsk(year=str(start.year), reference=format_reference(code, number))
+    return found
+
+
+def _recommendation_entry(
+    rec: Recommendation, *, source: str = "", first_ask: FirstAsk | None = None
+) -> RecommendationEntry:
     return RecommendationEntry(
         number=rec.number,
         reference=rec.reference,
@@ -112,12 +154,15 @@ def _recommendation_entry(rec: Recommendation, *, source: str = "") -> Recommend
         endorsements=int(rec.endorsement_count),  # type: ignore[attr-defined]  # annotation
         addressees=[a.name for a in rec.addressees.all()],
         source=source,
+        first_asked=first_ask.year if first_ask else "",
+        first_asked_reference=first_ask.reference if first_ask else "",
     )
 
 
 def convening_summary_data(*, convening: Convening, audience: str) -> SummaryData:
     user = audience_user(audience)
-    recommendations = _recommendations(user).filter(convening=convening).order_by("number")
+    recommendations = list(_recommendations(user).filter(convening=convening).order_by("number"))
+    asked = first_asks(recommendations)
     participations = (
         Participation.objects.visible_to(user)
         .filter(convening=convening)
@@ -155,7 +200,7 @@ def convening_summary_data(*, convening: Convening, audience: str) -> SummaryDat
         overview=convening.overview,
         disclaimer=convening.disclaimer,
         key_themes=list(convening.key_themes.order_by("order").values_list("text", flat=True)),
-        recommendations=[_recommendation_entry(rec) for rec in recommendations],
+        recommendations=[_recommendation_entry(rec, first_ask=asked.get(rec.pk)) for rec in recommendations],
         sessions=session_entries,
         footnotes=[FootnoteEntry(number=n.number, text=n.text) for n in convening.footnotes.order_by("number")],
         next_steps=[
@@ -191,25 +236,56 @@ def _endorsing_organizations(recommendations: Any) -> int:
     )
 
 
+def convening_brief_draft(*, convening: Convening, audience: str) -> BriefDraft | None:
+    """The brief's circulated draft (``events.briefs``): the published one for every audience, the
+    latest one, published or not, for the secretariat's copy (its preview)."""
+    return brief_draft(convening=convening, include_unpublished=audience == Audience.SECRETARIAT)
+
+
+# A draft's text is the brief's lead-in: longer than a conference's name, still whole sentences only.
+BRIEF_DRAFT_INTRO_MAX = 700
+
+
 def convening_brief_data(*, convening: Convening, audience: str) -> BriefData:
     user = audience_user(audience)
     recommendations = _recommendations(user).filter(convening=convening).order_by("number")
-    entries = [_recommendation_entry(rec) for rec in recommendations]
+    draft = convening_brief_draft(convening=convening, audience=audience)
+    if draft is not None and draft.recommendation_ids:
+        # Still through the audience's visible_to: a selection never widens what a reader sees.
+        recommendations = recommendations.filter(pk__in=draft.recommendation_ids)
+    rows = list(recommendations)
+    asked = first_asks(rows)
+    entries = [_recommendation_entry(rec, first_ask=asked.get(rec.pk)) for rec in rows]
     kicker = " · ".join(part for part in (convening.series, str(convening.get_kind_display())) if part)
     return BriefData(
         title=convening.title,
         reference=convening.code,
         url=absolute_url(convening.get_absolute_url()),
-        version=str(convening.content_version),
+        version=f"{convening.content_version}.{draft.digest}" if draft else str(convening.content_version),
         as_of=_today(),
         kicker=kicker,
         subtitle=" · ".join(part for part in (_dates(convening), convening.place) if part),
-        intro=convening.host_conference,
+        intro=_draft_intro(draft.text) if draft is not None else convening.host_conference,
+        drafted=draft is not None,
         recommendations=entries,
         asks=_asks(entries),
         total_endorsements=sum(e.endorsements for e in entries),
         endorsing_organizations=_endorsing_organizations(recommendations),
     )
+
+
+def _draft_intro(text: str) -> str:
+    """The draft's Markdown as plain text, cut after whole sentences (as ``render.brief_intro``);
+    a first sentence longer than the limit is cut at a word, with an ellipsis."""
+    text, kept = plain(text), ""
+    for sentence in re.split(r"(?<=[.!?])\s+", text):
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate) > BRIEF_DRAFT_INTRO_MAX:
+            break
+        kept = candidate
+    if not kept and text:
+        kept = text[:BRIEF_DRAFT_INTRO_MAX].rsplit(" ", 1)[0] + " …"
+    return kept
 
 
 def theme_brief_data(*, theme: Theme, audience: str) -> BriefData:
@@ -218,9 +294,13 @@ def theme_brief_data(*, theme: Theme, audience: str) -> BriefData:
     recommendations = (
         _recommendations(user).filter(themes=theme).order_by("-convening__start_date", "convening__code", "number")
     )
+    rows = list(recommendations)
+    asked = first_asks(rows)
     entries = [
-        _recommendation_entry(rec, source=f"{rec.convening.title}, {rec.convening.start_date.year}")
-        for rec in recommendations
+        _recommendation_entry(
+            rec, source=f"{rec.convening.title}, {rec.convening.start_date.year}", first_ask=asked.get(rec.pk)
+        )
+        for rec in rows
     ]
     data = BriefData(
         title=theme.name,

@@ -111,7 +111,9 @@ def _document_data(*, kind: str, obj: Publishable, audience: str) -> DocumentDat
 def document_version(*, kind: str, obj: Publishable, audience: str, language: str | None = None) -> str:
     """A convening counts its own versions; a theme or a letter is versioned by its content."""
     if isinstance(obj, Convening):
-        return str(obj.content_version)
+        draft = selectors.convening_brief_draft(convening=obj, audience=audience) if kind == Kind.BRIEF else None
+        # A draft's text and selection change without the convening: they version the brief too.
+        return f"{obj.content_version}.{draft.digest}" if draft is not None else str(obj.content_version)
     return document_data(kind=kind, obj=obj, audience=audience, language=language).version
 
 

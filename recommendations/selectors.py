@@ -733,16 +733,24 @@ def _asked_order(recommendation: Recommendation) -> tuple[Any, str, int]:
     return (recommendation.convening.start_date, recommendation.convening.code, recommendation.number)
 
 
-def restatement_chains(*, user: User | AnonymousUser | None) -> list[set[int]]:
-    """The groups of recommendations joined by *restates* links the reader may see (two or more).
-
-    One query over the links' two id columns: restatements are few next to recommendations."""
-    neighbours: dict[int, set[int]] = defaultdict(set)
-    for a, b in (
+def restatement_pairs(*, user: User | AnonymousUser | None) -> list[tuple[int, int]]:
+    """(later, earlier) ids of every *restates* link the reader may see; one query."""
+    return list(
         RecommendationLink.objects.visible_to(user)
         .filter(kind=RecommendationLink.Kind.RESTATES)
         .values_list("from_recommendation_id", "to_recommendation_id")
-    ):
+    )
+
+
+def restatement_chains(
+    *, user: User | AnonymousUser | None, pairs: Iterable[tuple[int, int]] | None = None
+) -> list[set[int]]:
+    """The groups of recommendations joined by *restates* links the reader may see (two or more).
+
+    One query over the links' two id columns (none when given the ``restatement_pairs``):
+    restatements are few next to recommendations."""
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for a, b in restatement_pairs(user=user) if pairs is None else pairs:
         neighbours[a].add(b)
         neighbours[b].add(a)
     chains, seen = [], set()
