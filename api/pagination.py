@@ -64,6 +64,7 @@ class KeysetPagination(BasePagination):
         if cursor is not None:
             queryset = queryset.filter(after(self.ordering, cursor))
         rows = list(queryset[: self.page_size + 1])
+        self.fetched = rows  # the page and the one row after it (api.selectors.cached_page keeps their ids)
         self.has_next = len(rows) > self.page_size
         rows = rows[: self.page_size]
         self.last = rows[-1] if rows else None

@@ -8,17 +8,19 @@ subqueries that PostgreSQL computes only for the rows of the page.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Count, FloatField, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Cast, Coalesce
 
 from events.models import Convening
 from events.selectors import next_step_owners
 from gsx_portal.clock import portal_today
-from organizations.models import Organization
+from gsx_portal.versions import CACHED_FOR, versioned_key
+from organizations.models import Organization, reader_audience
 from recommendations import references
 from recommendations.endorsement_selectors import active_signature_count, endorsement_summary
 from recommendations.filters import RecommendationFilter, Sort
@@ -106,6 +108,31 @@ def recommendation_rows(*, filterset: RecommendationFilter) -> QuerySet[Recommen
         rows = rows.annotate(rank=Cast("relevance", FloatField())).order_by("-rank", *ordering[1:])
     columns = ("convening_id", "number", "headline", "body", "status", "updated_at")
     return _list_prefetches(rows).only(*columns, *CONVENING_COLUMNS)
+
+
+def cached_page(
+    rows: QuerySet[Recommendation],
+    *,
+    filterset: RecommendationFilter,
+    user: Reader,
+    params: list[tuple[str, list[str]]],
+    paginate: Callable[[QuerySet[Recommendation]], list[Recommendation]],
+    fetched: Callable[[], list[Recommendation]],
+) -> list[Recommendation]:
+    """A page of the recommendations list, whose rows (their ids, the extra one that tells a next
+    page included) are cached under the audience, every query parameter (filters, sort, cursor,
+    page size) and the version that any write moves that could change them (the content version
+    unless the list is sorted or filtered by endorsements). A warm page then reads its rows by
+    primary key instead of ranking every text match; the rows themselves are always read fresh,
+    through ``visible_to``, and the pagination runs as on a miss (cursor, order, limit), over them."""
+    by_endorsements = filterset.sort_order == Sort.MOST_ENDORSED or "endorsed_by" in filterset.values
+    key = versioned_key("api-page", reader_audience(user), sorted(params), content=not by_endorsements)
+    ids = cache.get(key)
+    if ids is not None:
+        return paginate(rows.filter(pk__in=ids))
+    page = paginate(rows)
+    cache.set(key, [row.pk for row in fetched()], CACHED_FOR)
+    return page
 
 
 @dataclass

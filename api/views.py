@@ -133,13 +133,8 @@ class RecommendationList(ListView):
     def get_queryset(self) -> QuerySet[Recommendation]:
         return Recommendation.objects.visible_to(self.request.user).listed()
 
-    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
-        page = super().paginate_queryset(queryset)
-        if page is not None:
-            selectors.attach_recurrence(user=self.request.user, recommendations=page)
-        return page
-
     def rows(self, filterset: Any) -> QuerySet[Recommendation]:
+        self.filterset = filterset
         rows = selectors.recommendation_rows(filterset=filterset)
         reference = self.request.query_params.get("reference")
         if reference is not None:
@@ -148,6 +143,20 @@ class RecommendationList(ListView):
                 return rows.none()
             rows = rows.filter(convening__code__iexact=parsed.code, number=parsed.number)
         return rows
+
+    def paginate_queryset(self, queryset: QuerySet[Recommendation]) -> list[Recommendation] | None:
+        paginator = self.paginator
+        assert isinstance(paginator, KeysetPagination)
+        page = selectors.cached_page(
+            queryset,
+            filterset=self.filterset,
+            user=self.request.user,
+            params=list(self.request.query_params.lists()),
+            paginate=lambda rows: paginator.paginate_queryset(rows, self.request, view=self),
+            fetched=lambda: paginator.fetched,
+        )
+        selectors.attach_recurrence(user=self.request.user, recommendations=page)
+        return page
 
 
 @extend_schema_view(

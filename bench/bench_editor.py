@@ -18,14 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
-import sys
 import tempfile
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+import _django
 
 SIZES = (13, 60)
 TARGET_P95_MS = 300.0
@@ -35,29 +30,8 @@ TARGET_QUERIES = 15
 def configure() -> None:
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench-editor.sqlite3"
-    from bench_search import configure as configure_search
-
-    if os.environ["DATABASE_URL"].startswith("postgres"):
-        configure_search()
-        return
-    os.environ["DEBUG"] = ""
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-    os.environ.setdefault("SITE_URL", "http://testserver")
-    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")  # sends nothing
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gsx_portal.settings")
-    import django
-
-    django.setup()
-    from django.test.utils import override_settings
-
-    override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
+    _django.serve(bench_cache=_django.bench_redis_url())
+    print(f"cache: {_django.cache_in_use()}")
 
 
 def convening_of(size: int) -> str:

@@ -15,25 +15,14 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-SCRATCH = Path(tempfile.mkdtemp(prefix="gsx-bench-"))
-os.environ.setdefault("DEBUG", "1")
-os.environ["PUBLICATIONS_ROOT"] = str(SCRATCH / "publications")
-os.environ["LOG_LEVEL"] = "WARNING"
-if not os.environ.get("DATABASE_URL"):
-    os.environ["GSX_VAR_DIR"] = str(SCRATCH)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gsx_portal.settings")
+import _django  # the bootstrap (bench/ is on the path when run as a script)
 
-import django  # noqa: E402
-
-django.setup()
+ROOT = _django.ROOT
+SCRATCH = _django.work("gsx-bench-")
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402

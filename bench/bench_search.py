@@ -14,15 +14,11 @@ Without a PostgreSQL DATABASE_URL it says so and exits 0 (SQLite has no GIN inde
 from __future__ import annotations
 
 import os
-import secrets
 import statistics
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+import _django
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
 TARGET_P95_MS = 200.0
@@ -43,26 +39,9 @@ def configure() -> bool:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("skipped: set DATABASE_URL to a PostgreSQL database (the search bench measures its GIN index)")
         return False
-    # Production-like settings: DEBUG off (no query log kept), a throwaway key, the test host.
-    os.environ["DEBUG"] = ""
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-    os.environ.setdefault("SITE_URL", "http://testserver")
-    os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")  # sends nothing
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gsx_portal.settings")
-    import django
-
-    django.setup()
-    from django.test.utils import override_settings
-
-    # Pages are timed without collectstatic: plain static names instead of the manifest's.
-    override_settings(
-        STORAGES={
-            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
+    # Production-like settings, and the shared cache on Redis as in production (bench/_django.py).
+    _django.serve(bench_cache=_django.bench_redis_url())
+    print(f"cache: {_django.cache_in_use()}", file=sys.stderr, flush=True)
     return True
 
 
@@ -76,7 +55,10 @@ def measure(client: object, urls: list[str], status: int = 200) -> tuple[float, 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for url in urls[:3]:  # warm the connection and caches
+    # Warm the connection and the caches, for every address of the case: the rounds time warm
+    # pages (before, the warm-up took three addresses, so a case of seven timed four first visits
+    # among its rounds); first visits after a write are timed apart (bench_scale.py's cold columns).
+    for url in urls:
         client.get(url)  # type: ignore[attr-defined]  # client is a Client
     timings = []
     for index in range(ROUNDS):

@@ -64,25 +64,28 @@ def convening_archive(*, convening: Convening, archived: bool = True) -> Conveni
     return convening
 
 
-def convening_content_changed(*, convening_id: int) -> int:
+def convening_content_changed(*, convening_id: int, endorsements_only: bool = False) -> int:
     """Call after any change a convening's documents show; returns the new content version.
+    ``endorsements_only``: the change was an endorsement or its withdrawal, nothing else (the
+    reads that no endorsement changes stay cached: gsx_portal.versions).
 
     The version moves now, inside the caller's transaction, so once the change is committed no
     request is served a file of the old content. Once committed (never for a rolled-back change),
     ``signals.content_changed`` tells the apps built on events: publications pre-renders.
     """
-    version = convening_bump_content_version(convening_id=convening_id)
+    version = convening_bump_content_version(convening_id=convening_id, endorsements_only=endorsements_only)
     transaction.on_commit(partial(signals.content_changed.send, sender=Convening, convening_id=convening_id))
     return version
 
 
-def convening_bump_content_version(*, convening_id: int) -> int:
+def convening_bump_content_version(*, convening_id: int, endorsements_only: bool = False) -> int:
     """Mark every rendered document of the convening stale; returns the new version.
 
     An UPDATE with F() so two workers bumping at once both count.
     """
     Convening.objects.filter(pk=convening_id).update(content_version=F("content_version") + 1)
-    reads_changed()  # an UPDATE sends no signal: cached reads must move with the files
+    # An UPDATE sends no signal: cached reads must move with the files.
+    reads_changed(content=not endorsements_only)
     return int(Convening.objects.values_list("content_version", flat=True).get(pk=convening_id))
 
 

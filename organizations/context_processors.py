@@ -8,7 +8,7 @@ from functools import cached_property
 from django.http import HttpRequest
 from django.template import Context
 
-from gsx_portal.versions import reads_version
+from gsx_portal.versions import content_version, reads_version
 
 from .models import is_network_member, reader_audience
 
@@ -20,6 +20,11 @@ class Reads:
     @cached_property
     def version(self) -> str:
         return reads_version()
+
+    @cached_property
+    def content_version(self) -> str:
+        """For fragments no endorsement changes but through a count that is in their key too."""
+        return content_version()
 
     @cached_property
     def audience(self) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gsx_portal import regions
 from gsx_portal.filtering import LenientFilterSet, MultipleValueFilter, YearFilter
+from gsx_portal.versions import cached_read
 
 from .models import Endorsement, Recommendation, Status
 from .references import looks_like_code, parse_reference
@@ -51,6 +52,15 @@ def cited_recommendations(*, user: Any, text: str) -> list[int] | None:
         found = found.filter(sub_items__letter__iexact=reference.letter)
     ids = list(found.values_list("pk", flat=True)[:1])
     return ids or None
+
+
+def text_matches(text: str) -> list[int] | None:
+    """The ids of every recommendation ``text`` matches, or None when there are more than
+    TEXT_IDS_LIMIT (then the search is a condition of each query instead)."""
+    matches = list(
+        text_search(Recommendation.objects.order_by(), text).values_list("pk", flat=True)[: TEXT_IDS_LIMIT + 1]
+    )
+    return matches if len(matches) <= TEXT_IDS_LIMIT else None
 
 
 class RecommendationFilter(LenientFilterSet):
@@ -103,12 +113,10 @@ class RecommendationFilter(LenientFilterSet):
             if cited is not None:
                 self._text_matches: list[int] | None = cited
             else:
-                matches = list(
-                    text_search(Recommendation.objects.order_by(), value).values_list("pk", flat=True)[
-                        : TEXT_IDS_LIMIT + 1
-                    ]
-                )
-                self._text_matches = matches if len(matches) <= TEXT_IDS_LIMIT else None
+                # Cached under the content version (no endorsement changes what a text matches).
+                # Not per audience: the ids are of every recommendation, and only ever narrow a
+                # queryset that visible_to has restricted already.
+                self._text_matches = cached_read("text-matches", (value,), lambda: text_matches(value), content=True)
         if self._text_matches is None:
             return text_search(queryset, value)
         return queryset.filter(pk__in=self._text_matches)

@@ -274,3 +274,14 @@ class LetterForm(forms.Form):
         field = self.fields["recommendations"]
         field.queryset = recommendations  # type: ignore[attr-defined]  # a ModelChoiceField
         field.label_from_instance = lambda r: f"{r.reference} {r.headline}"  # type: ignore[attr-defined]
+
+
+class LetterEditForm(LetterForm):
+    """The secretariat's edit of a draft or circulating letter (recommendations.services.letter_update)."""
+
+    reason = forms.CharField(
+        label=_("Reason for the change"),
+        max_length=500,
+        required=False,
+        help_text=_("Required while the letter circulates for inputs: it is shown with the new version."),
+    )

@@ -47,8 +47,13 @@ WATCHED = (
 )
 
 
+# Writes that change endorsements only (and the tallies their triggers keep): they leave the
+# content version alone, so the reads no endorsement changes stay cached (gsx_portal.versions).
+ENDORSEMENTS_ONLY = ("recommendations.Endorsement",)
+
+
 def _changed(sender: Any, **kwargs: Any) -> None:
-    reads_changed()
+    reads_changed(content=sender._meta.label not in ENDORSEMENTS_ONLY)
 
 
 def _m2m_changed(sender: Any, action: str, **kwargs: Any) -> None:

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,14 +17,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from events.models import Convening
 from organizations.access import secretariat_required
 
-from .forms import LetterForm, PromoteForm
-from .models import Recommendation, RecommendationLink, RecurrenceSuggestion
+from .forms import LetterEditForm, LetterForm, PromoteForm
+from .models import Letter, Recommendation, RecommendationLink, RecurrenceSuggestion
 from .selectors import convening_recurrence_suggestions
 from .services import (
+    LETTER_FROZEN_STATES,
     LetterError,
     LinkRefused,
     PromotionRefused,
     letter_create,
+    letter_update,
     recommendation_promote,
     recurrence_suggestion_confirm,
     recurrence_suggestion_dismiss,
@@ -195,3 +198,55 @@ def letter_new(request: HttpRequest) -> HttpResponse:
         return render(request, "recommendations/letter_form.html", {"form": form}, status=400)
     form = LetterForm(initial=_letter_initial(selected) if selected else {}, recommendations=offered)
     return render(request, "recommendations/letter_form.html", {"form": form})
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def letter_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The letter's title, addressee, text, recommendations and signature window, outside the admin.
+
+    Offered recommendations: those it supports and the others of its convening. A frozen letter
+    (open for signature and later) shows why instead of the form, and a POST to it changes nothing.
+    """
+    letter = get_object_or_404(Letter.objects.visible_to(request.user).select_related("addressee"), slug=slug)
+    offered = (
+        Recommendation.objects.visible_to(request.user)
+        .filter(Q(pk__in=letter.recommendations.values("pk")) | Q(convening_id=letter.convening_id))
+        .select_related("convening")
+        .order_by("convening__code", "number")
+    )
+    context: dict[str, Any] = {"letter": letter, "frozen": letter.state in LETTER_FROZEN_STATES}
+    if request.method == "POST":
+        form = LetterEditForm(request.POST, recommendations=offered)
+        if context["frozen"]:
+            form.add_error(None, _("This letter's text is frozen; nothing was changed."))
+        elif form.is_valid():
+            data = form.cleaned_data
+            try:
+                letter_update(
+                    letter=letter,
+                    title=data["title"],
+                    body=data["body"],
+                    recommendations=list(data["recommendations"]),
+                    addressee=data["addressee"],
+                    opens_on=data["opens_on"],
+                    closes_on=data["closes_on"],
+                    reason=data["reason"],
+                    user=request.user,
+                )
+            except LetterError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The letter is saved."))
+                return redirect(letter.get_absolute_url())
+        return render(request, "recommendations/letter_edit.html", {**context, "form": form}, status=400)
+    initial = {
+        "title": letter.title,
+        "addressee": letter.addressee,
+        "body": letter.body,
+        "recommendations": list(letter.recommendations.values_list("pk", flat=True)),
+        "opens_on": letter.opens_on,
+        "closes_on": letter.closes_on,
+    }
+    form = LetterEditForm(initial=initial, recommendations=offered)
+    return render(request, "recommendations/letter_edit.html", {**context, "form": form})

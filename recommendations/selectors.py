@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -25,7 +26,7 @@ from events.text import FOOTNOTE_MARKER
 from gsx_portal import regions
 from gsx_portal.clock import portal_today
 from gsx_portal.filtering import FacetCounts, FacetOption, facet_count, facet_options
-from gsx_portal.versions import cached_read
+from gsx_portal.versions import CACHED_FOR, cached_read, versioned_key
 from gsx_portal.worklist import WORKLIST_ITEMS, WorkItem, WorklistEntry
 from organizations.models import Organization, is_secretariat, reader_audience
 
@@ -97,6 +98,35 @@ def recommendation_search(*, filterset: RecommendationFilter) -> QuerySet[Recomm
     return order_by_sort(rows, sort=sort, text=filterset.text)
 
 
+def list_page(
+    rows: QuerySet[Recommendation],
+    *,
+    filterset: RecommendationFilter,
+    user: User | AnonymousUser | None,
+    start: int,
+    stop: int,
+) -> list[Recommendation]:
+    """The rows ``start:stop`` of ``rows`` (the list's filtered, sorted queryset), in one query.
+
+    Which rows they are is cached (their ids, in order) under the audience, the filters, the sort
+    and the slice, and the version that any write moves that could change them (the content
+    version unless the list is sorted or filtered by endorsements): a warm page then fetches its
+    rows by primary key instead of sorting every match (ranking every text match, at scale). The
+    rows themselves are always read fresh, so their counts are current, through ``visible_to``.
+    """
+    by_endorsements = filterset.sort_order == Sort.MOST_ENDORSED or "endorsed_by" in filterset.values
+    chosen = sorted((name, repr(value)) for name, value in filterset.values.items() if name != "sort")
+    parts = (reader_audience(user), chosen, filterset.sort_order, start, stop)
+    key = versioned_key("list-page", *parts, content=not by_endorsements)
+    ids = cache.get(key)
+    if ids is not None:
+        found = {row.pk: row for row in rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+    page = list(rows[start:stop])
+    cache.set(key, [row.pk for row in page], CACHED_FOR)
+    return page
+
+
 # --- Facets ---------------------------------------------------------------------------------
 
 
@@ -111,8 +141,11 @@ class Facets:
     theme: list[FacetOption] = field(default_factory=list)
     addressee: list[FacetOption] = field(default_factory=list)
     convening: list[FacetOption] = field(default_factory=list)
-    # The size of the result itself, when counting the facets already told it.
+    # The size of the result itself (the list's paginator takes it: no COUNT of its own).
     result_count: int | None = None
+    # The matching ids when a filter makes them few (ID_LIST_LIMIT); the endorser facet reads
+    # endorsements through them. Not shown.
+    matching_ids: list[int] | None = None
     year: list[FacetOption] = field(default_factory=list)
     status: list[FacetOption] = field(default_factory=list)
     country: list[FacetOption] = field(default_factory=list)
@@ -137,16 +170,26 @@ def _audience(user: User | AnonymousUser | None) -> tuple[str, str]:
 
 
 def recommendation_facets(*, filterset: RecommendationFilter, user: User | AnonymousUser | None) -> Facets:
-    """The facets, from the shared cache under the reads version (a write moves it, so a change
-    shows at once), keyed on the audience, the language and the filters."""
+    """The facets and the result's size, from the shared cache, keyed on the audience, the
+    language and the filters, under a version that every write moves that could change them (so
+    a change shows at once): the endorser facet under the reads version, the others under the
+    content version, which an endorsement leaves alone, unless an ``endorsed_by`` filter makes
+    them depend on endorsements too."""
     chosen = sorted((name, repr(value)) for name, value in filterset.values.items() if name != "sort")
-    return cached_read("facets", (*_audience(user), chosen), lambda: count_facets(filterset=filterset, user=user))
+    parts = (*_audience(user), chosen)
+    by_endorser = "endorsed_by" in filterset.values
+    facets = cached_read("facets", parts, lambda: count_facets(filterset=filterset, user=user), content=not by_endorser)
+    endorsers = cached_read(
+        "endorser-facet", parts, lambda: count_endorsers(filterset=filterset, user=user, ids=facets.matching_ids)
+    )
+    return replace(facets, endorsed_by=endorsers)
 
 
 def count_facets(*, filterset: RecommendationFilter, user: User | AnonymousUser | None) -> Facets:
-    """Four or five queries: convening-level facets together, then themes, addressees and endorsers
-    (the endorsers through the matching ids when a filter makes them few)."""
-    base = Recommendation.objects.visible_to(user)
+    """Every facet but the endorsers', and the result's size, in four or five queries: the
+    convening-level facets together, then themes and addressees, then (filtered) the matching ids
+    when they are few, or else a count."""
+    base = Recommendation.objects.visible_to(user).listed()  # what the list shows, and counts
     chosen = filterset.values
     facets = Facets()
 
@@ -161,14 +204,13 @@ def count_facets(*, filterset: RecommendationFilter, user: User | AnonymousUser 
             "convening__title",
             "convening__start_date",
             "convening__country",
-            "convening__archived_at",
             "status",
         )
         .annotate(n=Count("pk"))
     )
     if not chosen.keys() - {"sort"}:
-        # Unfiltered, the list's size is these rows' sum over the listed (not archived) convenings.
-        facets.result_count = sum(row["n"] for row in convening_rows if row["convening__archived_at"] is None)
+        # Unfiltered, the list's size is these rows' sum.
+        facets.result_count = sum(row["n"] for row in convening_rows)
     chosen_countries = {regions.country_key(one) for one in chosen.get("country", [])}
 
     def passes(row: dict[str, Any], name: str) -> bool:
@@ -237,11 +279,24 @@ def count_facets(*, filterset: RecommendationFilter, user: User | AnonymousUser 
         selected=chosen.get("addressee"),
     )
 
-    # Only endorsers the user may see named; the most frequent first, a short list.
+    # The matching ids (without the endorsed_by filter, as the endorser facet is counted), when a
+    # filter makes them few: the endorser facet reads endorsements through them.
     endorser_base = filterset.apply(base, exclude=["endorsed_by"])
-    ids = bounded_ids(endorser_base) if chosen.keys() - {"sort"} else None
-    if ids is not None and "endorsed_by" not in chosen:
-        facets.result_count = len(ids)
+    facets.matching_ids = bounded_ids(endorser_base) if chosen.keys() - {"sort"} else None
+    if facets.result_count is None:
+        if facets.matching_ids is not None and "endorsed_by" not in chosen:
+            facets.result_count = len(facets.matching_ids)
+        else:  # counted here, so that it is cached with the facets: no COUNT on a warm page
+            facets.result_count = filterset.apply(base).order_by().count()
+    return facets
+
+
+def count_endorsers(
+    *, filterset: RecommendationFilter, user: User | AnonymousUser | None, ids: list[int] | None
+) -> list[FacetOption]:
+    """Only endorsers the user may see named; the most frequent first, a short list. ``ids``: the
+    matching recommendations (without the endorsed_by filter) when they are few."""
+    chosen = filterset.values
     if not is_secretariat(user) and not chosen.keys() - {"sort", "endorsed_by"}:
         # Unfiltered, for everyone but the secretariat: exactly what the organizations' tallies
         # hold (named, active, of published recommendations, verified organization).
@@ -257,7 +312,12 @@ def count_facets(*, filterset: RecommendationFilter, user: User | AnonymousUser 
         if ids is not None:
             endorsements = endorsements.filter(recommendation__in=ids)
         elif chosen.keys() - {"sort", "endorsed_by"}:
-            endorsements = endorsements.filter(recommendation__in=endorser_base.values("pk"))
+            base = Recommendation.objects.visible_to(user).listed()
+            endorsements = endorsements.filter(
+                recommendation__in=filterset.apply(base, exclude=["endorsed_by"]).values("pk")
+            )
+        else:  # everything the list shows: not of an archived convening
+            endorsements = endorsements.filter(recommendation__convening__archived_at__isnull=True)
         # One active endorsement per organization and recommendation (a constraint), so a plain
         # count counts recommendations, and hashes instead of sorting.
         endorsers = (
@@ -267,10 +327,7 @@ def count_facets(*, filterset: RecommendationFilter, user: User | AnonymousUser 
             .order_by("-n", "organization__name")[:ENDORSER_FACET_SIZE]
         )
         endorser_counts = {row["organization__slug"]: (row["organization__name"], row["n"]) for row in endorsers}
-    facets.endorsed_by = facet_options(
-        endorser_counts, selected=chosen.get("endorsed_by"), key=lambda o: (-o.count, o.label.lower())
-    )
-    return facets
+    return facet_options(endorser_counts, selected=chosen.get("endorsed_by"), key=lambda o: (-o.count, o.label.lower()))
 
 
 def region_options(counts: FacetCounts, *, selected: list[str]) -> list[FacetOption]:

@@ -167,7 +167,7 @@ def recommendation_endorse(
     )
     if result.created:
         # Briefs and summaries print endorsement counts: their cached files are now stale.
-        convening_content_changed(convening_id=recommendation.convening_id)
+        convening_content_changed(convening_id=recommendation.convening_id, endorsements_only=True)
     return result
 
 
@@ -181,7 +181,7 @@ def recommendation_withdraw(*, recommendation: Recommendation, organization: Org
         user=user,
         nothing=_("Your organization does not endorse this recommendation (any more): there is nothing to withdraw."),
     )
-    convening_content_changed(convening_id=recommendation.convening_id)
+    convening_content_changed(convening_id=recommendation.convening_id, endorsements_only=True)
     return endorsement
 
 
@@ -823,6 +823,73 @@ def letter_transition(
         letter.sent_on, letter.sent_to, fields = sent_on, sent_to, [*fields, "sent_on", "sent_to"]
     letter.state = to
     history_actor(letter, user=user, reason=reason).save(update_fields=fields)
+    return letter
+
+
+# States whose text is frozen: organizations sign (or signed) exactly this text.
+LETTER_FROZEN_STATES = ("signature", "closed", "sent")
+
+
+@transaction.atomic
+def letter_update(
+    *,
+    letter: Letter,
+    title: str,
+    body: str,
+    recommendations: list[Recommendation],
+    addressee: Addressee | None = None,
+    opens_on: dt.date | None = None,
+    closes_on: dt.date | None = None,
+    reason: str = "",
+    user: User | AnonymousUser | None = None,
+) -> Letter:
+    """The secretariat's edit of a draft or circulating letter: one save, so one history record.
+
+    The record with the reason is the new version readers compare (version_selectors), whoever
+    edits (this page or the admin). While the letter circulates for inputs the reason is required:
+    those who commented read why the text moved. From "open for signature" on the text is frozen.
+    """
+    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    if letter.state in LETTER_FROZEN_STATES:
+        raise LetterError(
+            _("The text of a letter that is “%(state)s” is frozen: organizations sign exactly this text.")
+            % {"state": letter.get_state_display()}
+        )
+    title = " ".join(title.split())
+    body = body.strip()
+    reason = reason.strip()
+    if not title:
+        raise LetterError(_("The letter needs a title."))
+    if len(title) > (Letter._meta.get_field("title").max_length or 300):
+        raise LetterError(_("The title is limited to 300 characters."))
+    if not body:
+        raise LetterError(_("The letter needs a text."))
+    if len(body) > LETTER_BODY_MAX_LENGTH:
+        raise LetterError(_("The text is limited to 20,000 characters."))
+    _check_window(opens_on, closes_on)
+    if len(reason) > REASON_MAX_LENGTH:
+        raise LetterError(_("The reason is limited to 500 characters."))
+    if letter.state == Letter.State.OPEN_FOR_INPUTS and not reason:
+        raise LetterError(_("Give a reason: the letter circulates, and readers see why its text changed."))
+    before = set(letter.recommendations.values_list("pk", flat=True))
+    chosen = {r.pk for r in recommendations}
+    changed = (letter.title, letter.body, letter.addressee_id, letter.opens_on, letter.closes_on) != (
+        title,
+        body,
+        addressee.pk if addressee else None,
+        opens_on,
+        closes_on,
+    )
+    if not changed and before == chosen:
+        return letter
+    convening_ids = {r.convening_id for r in recommendations}
+    letter.title, letter.body, letter.addressee = title, body, addressee
+    letter.opens_on, letter.closes_on = opens_on, closes_on
+    letter.convening_id = convening_ids.pop() if len(convening_ids) == 1 else None
+    history_actor(letter, user=user, reason=reason or _("Edited by the secretariat.")).save(
+        update_fields=["title", "body", "addressee", "opens_on", "closes_on", "convening"]
+    )
+    letter.recommendations.set(recommendations)
     return letter
 
 

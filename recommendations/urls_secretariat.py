@@ -18,4 +18,5 @@ urlpatterns = [
         name="recurrence_decide",
     ),
     path("letters/new/", secretariat_views.letter_new, name="letter_new"),
+    path("letters/<slug:slug>/edit/", secretariat_views.letter_edit, name="letter_edit"),
 ]

@@ -116,9 +116,17 @@ class RecommendationListView(ListView[Recommendation]):
         self.facets = selectors.recommendation_facets(filterset=self.filterset, user=self.request.user)
         paginator = self.get_paginator(queryset, page_size)
         if self.facets.result_count is not None:
-            paginator.count = self.facets.result_count  # counted already; saves a COUNT query
+            paginator.count = self.facets.result_count  # counted (and cached) with the facets: no COUNT
         page = paginator.get_page(self.request.GET.get("page"))
-        rows = list(page.object_list)
+        start = (page.number - 1) * page_size
+        rows: list[Any] = selectors.list_page(  # Any: the card's attributes are set below
+            queryset,  # type: ignore[arg-type]  # the view's own queryset (get_queryset)
+            filterset=self.filterset,
+            user=self.request.user,
+            start=start,
+            stop=start + page_size,
+        )
+        page.object_list = rows  # what the page iterates is what was fetched
         if self.filterset.text and rows:
             # Where the words matched, for the rows shown only: one query.
             found = search.snippets([row.pk for row in rows], self.filterset.text)

@@ -1,10 +1,10 @@
-"""Tracking's admin: follows, digest subscriptions and what tracking adds to next steps."""
+"""Tracking's admin: follows, saved searches, digest subscriptions and what tracking adds to next steps."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import DigestSubscription, Follow, NextStepTracking
+from .models import DigestSubscription, Follow, NextStepTracking, SavedSearch
 
 
 @admin.register(Follow)
@@ -14,6 +14,14 @@ class FollowAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__email"]
     autocomplete_fields = ["user", "recommendation", "theme", "convening"]
     list_select_related = ["user", "recommendation__convening", "theme", "convening"]
+
+
+@admin.register(SavedSearch)
+class SavedSearchAdmin(admin.ModelAdmin):
+    list_display = ["user", "query", "created_at"]
+    search_fields = ["user__username", "user__email", "query"]
+    autocomplete_fields = ["user"]
+    list_select_related = ["user"]
 
 
 @admin.register(DigestSubscription)

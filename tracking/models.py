@@ -1,4 +1,5 @@
-"""Who follows what, when each reader last got a digest, and what tracking adds to a next step."""
+"""Who follows what (and which searches), when each reader last got a digest, and what tracking
+adds to a next step."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Convening, NextStep
@@ -72,6 +74,32 @@ class Follow(models.Model):
         if self.recommendation_id:
             return self.Kind.RECOMMENDATION
         return self.Kind.THEME if self.theme_id else self.Kind.CONVENING
+
+
+class SavedSearch(models.Model):
+    """An alert on a recommendations-list search: the digest lists what is new or updated in it.
+
+    ``query`` is the list's own query string, reduced to the filters it understood and sorted
+    (``services.saved_search_create`` makes it canonical), so one search is stored once and the
+    list page opens on it. It is read through the list's FilterSet over ``visible_to`` the reader
+    at digest time, never through stored results: what the reader may see is decided then.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    query = models.CharField(_("filters"), max_length=600)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "query"], name="saved_search_unique_query")]
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.query}"
+
+    def list_url(self) -> str:
+        return f"{reverse('recommendations:list')}?{self.query}"
 
 
 class DigestSubscription(models.Model):

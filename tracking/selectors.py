@@ -17,8 +17,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -48,7 +49,7 @@ from recommendations.models import (
 from recommendations.status_rule import FINAL, derive_status, updates_per_addressee
 
 from .calendars import CalendarEvent
-from .models import Follow
+from .models import Follow, SavedSearch
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -295,6 +296,7 @@ def digest_recipients() -> QuerySet[Any]:
         .filter(
             Q(pk__in=Follow.objects.filter(active=True).values("user_id"))
             | Q(pk__in=Membership.objects.approved().filter(organization_id__in=endorsing).values("user_id"))
+            | Q(pk__in=SavedSearch.objects.values("user_id"))
         )
         .exclude(digest_subscription__unsubscribed_at__isnull=False)
         .order_by("pk")
@@ -321,19 +323,37 @@ class Deadline:
 
 
 @dataclass
+class SearchMatch:
+    recommendation: Recommendation
+    new: bool  # published in the window; otherwise changed in it
+
+
+@dataclass
+class SearchAlert:
+    search: SavedSearch
+    label: str
+    matches: list[SearchMatch]
+
+
+@dataclass
 class Digest:
     since: dt.datetime
     until: dt.datetime
     status_changes: list[StatusChange]
     updates: list[StatusUpdate]
     deadlines: list[Deadline]
+    searches: list[SearchAlert] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.status_changes or self.updates or self.deadlines)
+        return bool(self.status_changes or self.updates or self.deadlines or self.search_match_count)
+
+    @property
+    def search_match_count(self) -> int:
+        return sum(len(alert.matches) for alert in self.searches)
 
     @property
     def item_count(self) -> int:
-        return len(self.status_changes) + len(self.updates) + len(self.deadlines)
+        return len(self.status_changes) + len(self.updates) + len(self.deadlines) + self.search_match_count
 
     @property
     def evidence_count(self) -> int:
@@ -433,7 +453,97 @@ def digest_content(*, user: User, since: dt.datetime, until: dt.datetime) -> Dig
                 Deadline("response", text, response.due_date, when == "overdue", rec.convening, rec, owners)
             )
     deadlines.sort(key=lambda d: d.due_date)
-    return Digest(since, until, status_changes, updates, deadlines)
+    searches = saved_search_alerts(user=user, since=since, until=until)
+    return Digest(since, until, status_changes, updates, deadlines, searches)
+
+
+# --- Saved searches -----------------------------------------------------------------------------
+# A saved search is the list page's query string; it is read with the list's own FilterSet over
+# ``visible_to`` the reader, as the list would show it to them now.
+
+# Parameters of the list page that do not narrow it (the feeds drop the same ones).
+NOT_FILTERS = ("page", "per_page", "sort")
+
+
+@dataclass
+class FilterReader:
+    """What RecommendationFilter reads of a request: who reads. Its text and endorser filters go
+    through ``visible_to`` that user, so a search matches only what they could list."""
+
+    user: Any
+
+
+def saved_search_filterset(*, user: User, query: QueryDict) -> RecommendationFilter:
+    """The list page's FilterSet over the list page's queryset, for this reader."""
+    return RecommendationFilter(
+        query, queryset=Recommendation.objects.visible_to(user).listed(), request=FilterReader(user)
+    )
+
+
+def saved_search_label(query: str) -> str:
+    """The filters of a stored query as the list names them, e.g. "Theme: youth · Status: Implemented"."""
+    parts = []
+    for name, values in QueryDict(query).lists():
+        found = RecommendationFilter.base_filters.get(name)
+        if found is None or name in NOT_FILTERS:
+            continue
+        if name == "status":
+            values = [str(Status(value).label) if value in Status.values else value for value in values]
+        elif name == "q":
+            values = [f"“{value}”" for value in values]
+        parts.append(f"{found.label}: {', '.join(values)}")
+    return " · ".join(parts)
+
+
+def saved_search_alerts(*, user: User, since: dt.datetime, until: dt.datetime) -> list[SearchAlert]:
+    """Per saved search, the recommendations it lists that were published or changed in (since, until].
+
+    Published convenings only, whoever reads (a member of the secretariat too): a digest is
+    forwarded further than a page is read, and a draft's changes are not news. All searches are
+    matched in one UNION query and their rows fetched in one more, so the digest's query count
+    does not grow with the searches or the matches (a text search adds its own one look-up).
+    """
+    searches = list(SavedSearch.objects.filter(user=user))
+    if not searches:
+        return []
+    window = Q(updated_at__gt=since, updated_at__lte=until) | Q(
+        convening__published_at__gt=since, convening__published_at__lte=until
+    )
+    branches = []
+    for search in searches:
+        rows = (
+            saved_search_filterset(user=user, query=QueryDict(search.query))
+            .qs.filter(convening__status=Convening.Status.PUBLISHED)
+            .filter(window)
+        )
+        if rows.query.is_empty():
+            continue
+        branches.append(
+            rows.order_by()
+            .annotate(saved_search=Value(search.pk, output_field=IntegerField()))
+            .values_list("pk", "saved_search")
+        )
+    pairs = list(branches[0].union(*branches[1:], all=True)) if branches else []
+    rows_by_id: dict[int, Recommendation] = {}
+    if pairs:
+        matched = Recommendation.objects.filter(pk__in={pk for pk, _search in pairs}).select_related("convening")
+        rows_by_id = {rec.pk: rec for rec in matched}
+    per_search: dict[int, list[Recommendation]] = {}
+    for pk, search_id in pairs:
+        per_search.setdefault(search_id, []).append(rows_by_id[pk])
+    alerts = []
+    for search in searches:
+        found = sorted(per_search.get(search.pk, []), key=lambda r: (r.convening.start_date, r.number, r.pk))
+        matches = [
+            SearchMatch(
+                rec,
+                new=rec.created_at > since
+                or bool(rec.convening.published_at and since < rec.convening.published_at <= until),
+            )
+            for rec in found
+        ]
+        alerts.append(SearchAlert(search, saved_search_label(search.query), matches))
+    return alerts
 
 
 # --- Dashboards ---------------------------------------------------------------------------------

@@ -9,11 +9,15 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from events.models import Convening, NextStep
 from events.selectors import next_step_owners
@@ -21,10 +25,11 @@ from gsx_portal.clock import portal_today
 from gsx_portal.history import history_actor
 from gsx_portal.site import absolute_url, site_url
 from organizations.models import Membership, Organization
-from recommendations.models import Letter, Recommendation, Theme
+from recommendations.filters import RecommendationFilter
+from recommendations.models import Endorsement, Letter, Recommendation, Theme
 
 from . import selectors
-from .models import DigestSubscription, Follow, NextStepTracking
+from .models import DigestSubscription, Follow, NextStepTracking, SavedSearch
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -158,6 +163,74 @@ def follow_set(*, user: User, kind: str, target: Recommendation | Theme | Conven
     target_field: dict[str, Any] = {kind: target}
     follow, _created = Follow.objects.update_or_create(user=user, defaults={"active": active}, **target_field)
     return follow
+
+
+# --- Saved searches ------------------------------------------------------------------------------
+
+MAX_SAVED_SEARCHES = 10
+MAX_SAVED_QUERY_LENGTH = 600  # SavedSearch.query's size; a longer address is refused, not cut
+
+
+def saved_search_query(*, user: User, query: str) -> str:
+    """The canonical form of a list query to save: its understood filters, sorted.
+
+    ``ValidationError`` with a message for the reader when it cannot be saved: too long, a
+    parameter the list does not know, a value it cannot read, no filter at all, or an endorser the
+    reader cannot see endorsing (the same words for one that does not exist and one counted but
+    not named, so the answer tells nothing about either).
+    """
+    if len(query) > MAX_SAVED_QUERY_LENGTH:
+        raise ValidationError(
+            _("This search is too long to save (at most %(limit)s characters in its address).")
+            % {"limit": MAX_SAVED_QUERY_LENGTH}
+        )
+    params = QueryDict(query, mutable=True)
+    known = set(RecommendationFilter.base_filters)
+    unknown = [name for name in params if name not in known and name not in selectors.NOT_FILTERS]
+    if unknown:
+        raise ValidationError(_("This address has parameters the recommendations list does not know."))
+    for name in selectors.NOT_FILTERS:
+        params.pop(name, None)
+    filterset = selectors.saved_search_filterset(user=user, query=params)
+    if filterset.ignored:
+        raise ValidationError(
+            _("These filters could not be read, so the search was not saved: %(filters)s.")
+            % {"filters": ", ".join(filterset.ignored_labels)}
+        )
+    items = sorted(filterset.query_items())
+    if not items:
+        raise ValidationError(_("Choose at least one filter or search words before asking for alerts."))
+    endorser = filterset.values.get("endorsed_by")
+    if endorser and not (Endorsement.objects.visible_to(user).active().filter(organization__slug=endorser).exists()):
+        raise ValidationError(_("No organization by that address endorses anything you can see."))
+    canonical = urlencode(items)
+    if len(canonical) > MAX_SAVED_QUERY_LENGTH:
+        raise ValidationError(
+            _("This search is too long to save (at most %(limit)s characters in its address).")
+            % {"limit": MAX_SAVED_QUERY_LENGTH}
+        )
+    return canonical
+
+
+@transaction.atomic
+def saved_search_create(*, user: User, query: str) -> SavedSearch:
+    """Save an alert on a list search; ``ValidationError`` with the reason when it cannot be."""
+    canonical = saved_search_query(user=user, query=query)
+    # The user's row is locked, so two quick clicks cannot both pass the cap.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    own = SavedSearch.objects.filter(user=user)
+    if own.filter(query=canonical).exists():
+        raise ValidationError(_("You already have an alert on this search."))
+    if own.count() >= MAX_SAVED_SEARCHES:
+        raise ValidationError(
+            _("You have %(limit)s alerts already, the most one can keep. Remove one on the page of what you follow.")
+            % {"limit": MAX_SAVED_SEARCHES}
+        )
+    return SavedSearch.objects.create(user=user, query=canonical)
+
+
+def saved_search_delete(*, search: SavedSearch) -> None:
+    search.delete()
 
 
 # --- Digests -------------------------------------------------------------------------------------

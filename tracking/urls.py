@@ -37,6 +37,8 @@ urlpatterns = [
     path("tracking/next-steps/<int:pk>/", views.next_step_edit, name="next_step_edit"),
     path("tracking/follow/", views.follow, name="follow"),
     path("tracking/following/", views.following, name="following"),
+    path("tracking/searches/new/", views.saved_search_create, name="saved_search_create"),
+    path("tracking/searches/<int:pk>/delete/", views.saved_search_delete, name="saved_search_delete"),
     path("tracking/digest/", views.digest_subscription, name="digest_subscription"),
     path("tracking/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     # Feeds: public reads only (tracking.feeds); the query string is the list's filters.

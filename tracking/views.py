@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,7 +28,7 @@ from recommendations.models import Addressee, Recommendation, Status, StatusUpda
 
 from . import charts, exports, selectors, services, stalled_selectors
 from .forms import NextStepForm, StalledForm, StatusUpdateForm
-from .models import DigestSubscription, Follow
+from .models import DigestSubscription, Follow, SavedSearch
 
 DATASETS = ("status", "status-over-time", "endorsements", "overdue")
 
@@ -111,12 +111,48 @@ def following(request: HttpRequest) -> HttpResponse:
         .select_related("convening")
     )
     subscription = DigestSubscription.objects.filter(user=user).first()
+    searches = [
+        (search, selectors.saved_search_label(search.query)) for search in SavedSearch.objects.filter(user=user)
+    ]
     context = {
+        "searches": searches,
+        "max_searches": services.MAX_SAVED_SEARCHES,
         "follows": [f for f in follows if f.recommendation_id is None or f.recommendation_id in visible],
         "endorsed": endorsed,
         "subscribed": subscription is None or subscription.is_subscribed,
     }
     return render(request, "tracking/following.html", context)
+
+
+@login_required
+@require_POST
+def saved_search_create(request: HttpRequest) -> HttpResponse:
+    """ "Alert me on this search" on the recommendations list: back to the same list."""
+    query = request.POST.get("query", "")
+    try:
+        search = services.saved_search_create(user=signed_in(request), query=query)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        back = query if len(query) <= services.MAX_SAVED_QUERY_LENGTH else ""
+    else:
+        messages.success(
+            request,
+            _("Saved: new and updated recommendations in this search will arrive in your weekly digest."),
+        )
+        back = search.query
+    # Re-encoded, so whatever was posted can only ever be a query string of the list.
+    back = QueryDict(back).urlencode()
+    return redirect(reverse("recommendations:list") + (f"?{back}" if back else ""))
+
+
+@login_required
+@require_POST
+def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    # Someone else's search answers as a missing one.
+    search = get_object_or_404(SavedSearch, pk=pk, user=signed_in(request))
+    services.saved_search_delete(search=search)
+    messages.success(request, _("The alert on this search is removed."))
+    return redirect("tracking:following")
 
 
 @login_required

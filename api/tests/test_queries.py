@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from events.tests.factories import ConveningFactory
+from gsx_portal.versions import reads_changed
 from organizations.tests.factories import OrganizationFactory
 from recommendations.tests.factories import (
     AddresseeFactory,
@@ -69,7 +70,11 @@ ENDPOINTS: dict[str, Callable[[int], Any]] = {
 }
 
 
-def queries_for(client: Client, url: str) -> tuple[int, int]:
+def queries_for(client: Client, url: str, *, cold: bool = True) -> tuple[int, int]:
+    """Queries and rows of one request; ``cold``: after a write (cached reads miss), else again
+    at once (they hit: a cached search's matches and page ids save work, never add queries)."""
+    if cold:
+        reads_changed()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200
@@ -83,13 +88,15 @@ def test_list_endpoint_runs_constant_queries(url: str, cso_member: Any) -> None:
     make(0)
     client.get(url)  # warm: the session and content types are cached after the first request
     one, rows_one = queries_for(client, url)
+    warm_one, _rows = queries_for(client, url, cold=False)
     for n in range(1, 20):
         make(n)
     twenty, rows_twenty = queries_for(client, url)
+    warm_twenty, _rows = queries_for(client, url, cold=False)
 
     assert (rows_one, rows_twenty) >= (1, 20)
     assert one == twenty
-    assert twenty <= MAX_QUERIES
+    assert warm_one == warm_twenty <= twenty <= MAX_QUERIES
 
 
 @pytest.mark.parametrize("url", ["/api/v1/recommendations/", "/api/v1/organizations/", "/api/v1/letters/"])

@@ -104,10 +104,24 @@ def actions(world: dict[str, Any]) -> dict[str, tuple[str, dict[str, str]]]:
         ),
         "close": (reverse("secretariat:consultation_close", args=[world["brief"].pk]), {}),
         "letter-new": (reverse("secretariat:letter_new"), {"title": "New", "body": "Text."}),
+        "letter-edit": (
+            reverse("secretariat:letter_edit", args=[consultation.letter.slug]),
+            {"title": "Edited", "body": "An edited text.", "reason": "Input 1"},
+        ),
     }
 
 
-SECRETARIAT_ACTIONS = ["moderate", "share", "resolve", "transition", "close-signing", "open", "close", "letter-new"]
+SECRETARIAT_ACTIONS = [
+    "moderate",
+    "share",
+    "resolve",
+    "transition",
+    "close-signing",
+    "open",
+    "close",
+    "letter-new",
+    "letter-edit",
+]
 
 
 @pytest.mark.parametrize("role", ROLES, indirect=True)
@@ -126,6 +140,21 @@ def test_nobody_but_the_secretariat_moderates_or_transitions(world: dict[str, An
         if response.status_code == 302:
             assert response["Location"].startswith(("/accounts/login/", "/accounts/second-factor/"))
         assert snapshot() == before
+
+
+@pytest.mark.parametrize("role", ROLES, indirect=True)
+def test_nobody_edits_a_letter_open_for_signature(world: dict[str, Any], role: Any) -> None:
+    url = reverse("secretariat:letter_edit", args=[world["signing"].slug])
+    before = snapshot()
+
+    response = client_for(role).post(url, {"title": "Edited", "body": "An edited text.", "reason": "Late"})
+
+    if role.username == "staff":
+        assert response.status_code == 400
+        assert "its text is frozen" in response.content.decode()
+    else:
+        assert response.status_code in (302, 404)
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("role", ROLES, indirect=True)

@@ -73,6 +73,23 @@ def test_editor_page_query_count_is_constant(secretariat: User, django_assert_ma
     assert response.content.decode().count('name="selected"') == count
 
 
+def test_editor_page_runs_the_same_queries_at_13_and_60_recommendations(secretariat: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _client(secretariat)
+    counts = []
+    for count in (13, 60):
+        url = _editor(_convening_with(count))
+        client.get(url)  # the first request fills per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(captured))
+
+    assert counts[0] == counts[1] <= 15
+
+
 def test_editor_page_shows_the_compact_row_of_a_recommendation(secretariat: User) -> None:
     convening = ConveningFactory.create(status=Convening.Status.DRAFT)
     recommendation = RecommendationFactory.create(convening=convening, number=4, headline="Fund youth networks")

@@ -216,6 +216,13 @@ def data() -> Data:
         state=Letter.State.OPEN_FOR_INPUTS,
     )
     Consultation.objects.create(kind=Consultation.Kind.LETTER, letter=draft_letter, title=draft_letter.title)
+    # Alerts on saved searches, listed on "What you follow" for the crawl to read.
+    from tracking.models import SavedSearch
+
+    for username in ("donor", "cso", "unverified"):
+        user = User.objects.get(username=username)
+        SavedSearch.objects.create(user=user, query="endorsed_by=riverbank-youth-forum")
+        SavedSearch.objects.create(user=user, query=f"theme={Theme.objects.order_by('pk')[0].slug}")
     return Data(
         secret=secret,
         convenings=list(Convening.objects.all()),
@@ -678,6 +685,38 @@ def test_digest_names_no_hidden_owner(data: Data, persona: str) -> None:
     assert sent is True
     text = mail_text(mail.outbox[-1])
     assert "Brief the host on the follow-up." in text
+    assert found(text, secrets_for(persona)) == []
+
+
+@pytest.mark.parametrize("persona", ["donor", "cso"])
+def test_digest_saved_searches_name_no_unnamed_endorser_hidden_participant_or_draft(data: Data, persona: str) -> None:
+    from django.core import mail
+
+    from tracking.models import SavedSearch
+    from tracking.services import digest_send
+
+    endorse_secretly(data)
+    user = User.objects.get(username=persona)
+    SavedSearch.objects.filter(user=user).delete()
+    first = data.recommendations[0]
+    word = first.headline.split()[0]
+    queries = [
+        "endorsed_by=riverbank-youth-forum",
+        f"q={word}",
+        f"convening={first.convening.slug}",
+        # Saved, say, while the organization still endorsed by name, or typed by hand: matches nothing.
+        f"endorsed_by={SECRET_SLUG}",
+        f"q={DRAFT_REFERENCE}",
+    ]
+    for query in queries:
+        SavedSearch.objects.create(user=user, query=query)
+
+    sent = digest_send(user_id=user.pk, now=timezone.now() + dt.timedelta(minutes=1))
+
+    assert sent is True
+    text = mail_text(mail.outbox[-1])
+    assert first.headline in text
+    assert "Endorsed by: riverbank-youth-forum" in text
     assert found(text, secrets_for(persona)) == []
 
 
