@@ -480,19 +480,55 @@ def saved_search_filterset(*, user: User, query: QueryDict) -> RecommendationFil
     )
 
 
-def saved_search_label(query: str) -> str:
-    """The filters of a stored query as the list names them, e.g. "Theme: youth · Status: Implemented"."""
-    parts = []
-    for name, values in QueryDict(query).lists():
-        found = RecommendationFilter.base_filters.get(name)
-        if found is None or name in NOT_FILTERS:
-            continue
-        if name == "status":
-            values = [str(Status(value).label) if value in Status.values else value for value in values]
-        elif name == "q":
-            values = [f"“{value}”" for value in values]
-        parts.append(f"{found.label}: {', '.join(values)}")
-    return " · ".join(parts)
+def saved_search_labels(queries: Sequence[str], *, user: User | AnonymousUser) -> list[str]:
+    """Each stored query's filters as the list names them, e.g. "Theme: Youth · Status: Implemented".
+
+    Slugs become names, read in bulk (one query per kind, whatever the number of searches) and
+    through ``visible_to(user)``: a convening the reader can no longer see, or an endorser that is
+    no longer named to them, is never named here, even though the reader once typed its slug.
+    """
+    parsed = [QueryDict(query) for query in queries]
+    wanted: dict[str, set[str]] = {"theme": set(), "addressee": set(), "convening": set(), "endorsed_by": set()}
+    for query in parsed:
+        for name in wanted:
+            wanted[name].update(query.getlist(name))
+    names: dict[str, dict[str, str]] = {name: {} for name in wanted}
+    if wanted["theme"]:
+        names["theme"] = dict(Theme.objects.filter(slug__in=wanted["theme"]).values_list("slug", "name"))
+    if wanted["addressee"]:
+        names["addressee"] = dict(Addressee.objects.filter(slug__in=wanted["addressee"]).values_list("slug", "name"))
+    if wanted["convening"]:
+        names["convening"] = dict(
+            Convening.objects.visible_to(user).filter(slug__in=wanted["convening"]).values_list("slug", "title")
+        )
+    if wanted["endorsed_by"]:
+        names["endorsed_by"] = dict(
+            Endorsement.objects.visible_to(user)
+            .active()
+            .filter(organization__slug__in=wanted["endorsed_by"])
+            .values_list("organization__slug", "organization__name")
+            .distinct()
+        )
+    hidden = {
+        "convening": str(_("a convening no longer shown")),
+        "endorsed_by": str(_("an endorser no longer shown")),
+    }
+    labels = []
+    for query in parsed:
+        parts = []
+        for name, values in query.lists():
+            found = RecommendationFilter.base_filters.get(name)
+            if found is None or name in NOT_FILTERS:
+                continue
+            if name == "status":
+                values = [str(Status(value).label) if value in Status.values else value for value in values]
+            elif name == "q":
+                values = [f"“{value}”" for value in values]
+            elif name in names:
+                values = [names[name].get(value) or hidden.get(name, value) for value in values]
+            parts.append(f"{found.label}: {', '.join(values)}")
+        labels.append(" · ".join(parts))
+    return labels
 
 
 def saved_search_alerts(*, user: User, since: dt.datetime, until: dt.datetime) -> list[SearchAlert]:
@@ -532,6 +568,9 @@ def saved_search_alerts(*, user: User, since: dt.datetime, until: dt.datetime) -
     for pk, search_id in pairs:
         per_search.setdefault(search_id, []).append(rows_by_id[pk])
     alerts = []
+    labels = dict(
+        zip((s.pk for s in searches), saved_search_labels([s.query for s in searches], user=user), strict=True)
+    )
     for search in searches:
         found = sorted(per_search.get(search.pk, []), key=lambda r: (r.convening.start_date, r.number, r.pk))
         matches = [
@@ -542,7 +581,7 @@ def saved_search_alerts(*, user: User, since: dt.datetime, until: dt.datetime) -
             )
             for rec in found
         ]
-        alerts.append(SearchAlert(search, saved_search_label(search.query), matches))
+        alerts.append(SearchAlert(search, labels[search.pk], matches))
     return alerts
 
 

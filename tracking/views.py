@@ -111,9 +111,8 @@ def following(request: HttpRequest) -> HttpResponse:
         .select_related("convening")
     )
     subscription = DigestSubscription.objects.filter(user=user).first()
-    searches = [
-        (search, selectors.saved_search_label(search.query)) for search in SavedSearch.objects.filter(user=user)
-    ]
+    saved = list(SavedSearch.objects.filter(user=user))
+    searches = list(zip(saved, selectors.saved_search_labels([s.query for s in saved], user=user), strict=True))
     context = {
         "searches": searches,
         "max_searches": services.MAX_SAVED_SEARCHES,

@@ -44,10 +44,10 @@ def test_a_member_saves_an_alert_from_the_list_and_removes_it(portal: None, page
     overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     screenshot(page, f"saved-search-following-{width}")
     with page.expect_navigation():
-        page.get_by_role("button", name=f"Remove the alert on Theme: {theme.slug}").click()
+        page.get_by_role("button", name=f"Remove the alert on Theme: {theme.name}").click()
 
     assert "weekly digest" in saved
-    assert f"Theme: {theme.slug}" in listed
+    assert f"Theme: {theme.name}" in listed
     assert list_serious == []
     assert following_serious == []
     assert overflow <= 0

@@ -21,7 +21,7 @@ from organizations.tests.factories import OrganizationFactory, UserFactory
 from recommendations.models import Recommendation, Status
 from recommendations.tests.factories import EndorsementFactory, RecommendationFactory, ThemeFactory
 from tracking.models import SavedSearch
-from tracking.selectors import digest_content, digest_recipients, saved_search_label
+from tracking.selectors import digest_content, digest_recipients, saved_search_labels
 from tracking.services import (
     MAX_SAVED_QUERY_LENGTH,
     MAX_SAVED_SEARCHES,
@@ -51,7 +51,7 @@ def test_saved_search_create_stores_the_understood_filters_sorted_without_paging
 
     assert search.query == "status=implemented&theme=youth"
     assert search.list_url() == "/recommendations/?status=implemented&theme=youth"
-    assert saved_search_label(search.query) == "Status: Implemented · Theme: youth"
+    assert saved_search_labels([search.query], user=cso_member) == ["Status: Implemented · Theme: Youth"]
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_alert_button_saves_and_returns_to_the_list_then_following_page_removes_
 
     assert saved.redirect_chain[0][0] == "/recommendations/?theme=youth"
     assert "will arrive in your weekly digest" in saved.content.decode()
-    assert "Theme: youth" in following
+    assert "Theme: Youth" in following
     assert f'action="/tracking/searches/{search.pk}/delete/"' in following
     assert "The alert on this search is removed." in removed.content.decode()
     assert SavedSearch.objects.count() == 0
@@ -187,7 +187,7 @@ def test_digest_lists_new_and_updated_recommendations_of_each_saved_search(cso_m
     body = message.body
     html = str(message.alternatives[0][0])
     assert "IN YOUR SAVED SEARCHES" in body
-    assert "Theme: youth\n  " in body and "/recommendations/?theme=youth" in body
+    assert "Theme: Youth\n  " in body and "/recommendations/?theme=youth" in body
     assert f"- New · {new.reference} Fund youth networks" in body
     assert f"- Updated · {old.reference} Count unpaid care work" in body
     assert "Not in any search" not in body
@@ -314,3 +314,32 @@ def test_every_signed_in_role_saves_its_own_alert_and_nobody_removes_anothers(ro
     else:
         assert saved["Location"].startswith(reverse("login"))
         assert _searches() == before
+
+
+def test_labels_name_themes_and_never_an_endorser_no_longer_named(cso_member) -> None:
+    _on_theme("youth")
+    named = OrganizationFactory.create(name="Named Circle", slug="named-circle")
+    EndorsementFactory.create(organization=named, recommendation=RecommendationFactory.create())
+    quiet = OrganizationFactory.create(name="Quiet Circle", slug="quiet-circle")
+    endorsement = EndorsementFactory.create(organization=quiet, recommendation=RecommendationFactory.create())
+    queries = ["theme=youth", "endorsed_by=named-circle", "endorsed_by=quiet-circle"]
+
+    before = saved_search_labels(queries, user=cso_member)
+    endorsement.is_named = False
+    endorsement.save()
+    after = saved_search_labels(queries, user=cso_member)
+
+    assert before == ["Theme: Youth", "Endorsed by: Named Circle", "Endorsed by: Quiet Circle"]
+    assert after == ["Theme: Youth", "Endorsed by: Named Circle", "Endorsed by: an endorser no longer shown"]
+    assert "Quiet Circle" not in " ".join(after) and "quiet-circle" not in " ".join(after)
+
+
+def test_labels_take_one_query_per_kind_whatever_the_number_of_searches(cso_member) -> None:
+    queries = [f"theme=t{i}&addressee=a{i}&endorsed_by=o{i}" for i in range(8)]
+
+    with CaptureQueriesContext(connection) as few:
+        saved_search_labels(queries[:1], user=cso_member)
+    with CaptureQueriesContext(connection) as many:
+        saved_search_labels(queries, user=cso_member)
+
+    assert len(many) == len(few)
