@@ -501,3 +501,16 @@ def _empty_cache() -> Iterator[None]:
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language. The test client runs LocaleMiddleware, which
+    activates the request's language in this thread and never deactivates it, so a request with
+    ``Accept-Language: fr`` would leave French active for the tests after it (modeltranslation
+    then writes ``name`` into ``name_fr``)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

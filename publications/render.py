@@ -23,7 +23,7 @@ from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 from weasyprint.text.fonts import FontConfiguration
 
 from events.text import render_markdown
@@ -259,11 +259,11 @@ def _facts(rec: RecommendationEntry) -> str:
 
 def _figures(data: BriefData) -> list[tuple[int, str]]:
     count = len(data.recommendations)
-    figures = [(count, ngettext("recommendation", "recommendations", count))]
+    figures = [(count, npgettext("in figures", "recommendation", "recommendations", count))]
     # Zeros say nothing a donor can use; the items say "no endorsement yet" by saying nothing.
     if data.total_endorsements:
         n = data.total_endorsements
-        figures.append((n, ngettext("endorsement", "endorsements", n)))
+        figures.append((n, npgettext("in figures", "endorsement", "endorsements", n)))
     if data.endorsing_organizations:
         n = data.endorsing_organizations
         figures.append((n, ngettext("endorsing organization", "endorsing organizations", n)))

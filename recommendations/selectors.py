@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
@@ -20,7 +21,8 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from events.models import Convening, NextStep, Paragraph, Participation, Session
+from events.models import Convening, Footnote, NextStep, Paragraph, Participation, Session
+from events.text import FOOTNOTE_MARKER
 from gsx_portal import regions
 from gsx_portal.clock import portal_today
 from gsx_portal.filtering import FacetCounts, FacetOption, facet_count, facet_options
@@ -443,7 +445,8 @@ def count_home_figures(*, user: User | AnonymousUser | None) -> HomeFigures:
 
 
 def recommendation_detail(*, user: User | AnonymousUser | None, slug: str, number: int) -> Recommendation:
-    """The recommendation with everything its page shows, in a fixed number of queries.
+    """The recommendation and its convening, in one query: everything else its page shows is
+    ``RecommendationPage``'s, read only where the page's cached fragments miss.
 
     ``endorsement_count`` and ``unnamed_count`` count every active endorsement; the names of
     endorsers are the endorsement panel's, through ``Endorsement.visible_to``.
@@ -455,24 +458,61 @@ def recommendation_detail(*, user: User | AnonymousUser | None, slug: str, numbe
             endorsement_count=active_endorsement_count(),
             unnamed_count=active_endorsement_count(unnamed_only=True),
         )
-        .prefetch_related(
-            Prefetch("sub_items", queryset=SubItem.objects.order_by("letter")),
-            Prefetch("themes", queryset=Theme.objects.order_by("name")),
-            Prefetch("addressees", queryset=Addressee.objects.order_by("name")),
-            "convening__footnotes",
-            Prefetch(
-                "source_paragraphs",
-                queryset=Paragraph.objects.select_related("session").order_by("number"),
-            ),
-            # The sign-on letters it supports, as this reader may see them (drafts are the secretariat's).
-            Prefetch(
-                "letters",
-                queryset=Letter.objects.visible_to(user).select_related("addressee").order_by("-created_at"),
-                to_attr="visible_letters",
-            ),
-        )
         .get(convening__slug=slug, number=number)
     )
+
+
+class RecommendationPage:
+    """What a recommendation's page shows around the row, each part read when first asked (one
+    query each, whatever their number).
+
+    recommendation_detail.html caches the fragments that show these under the reads version, the
+    audience and the language, so a warm page reads none of them. ``letters`` depend on whether
+    the reader is a network member (circulating letters), which no fragment key says: they are
+    read on every request.
+    """
+
+    def __init__(self, *, user: User | AnonymousUser | None, recommendation: Recommendation) -> None:
+        self.user = user
+        self.recommendation = recommendation
+
+    @cached_property
+    def sub_items(self) -> list[SubItem]:
+        return list(self.recommendation.sub_items.order_by("letter"))
+
+    @cached_property
+    def themes(self) -> list[Theme]:
+        return list(self.recommendation.themes.order_by("name"))
+
+    @cached_property
+    def addressees(self) -> list[Addressee]:
+        return list(self.recommendation.addressees.order_by("name"))
+
+    @cached_property
+    def source_paragraphs(self) -> list[Paragraph]:
+        return list(self.recommendation.source_paragraphs.select_related("session").order_by("number"))
+
+    @cached_property
+    def cited_footnotes(self) -> list[Footnote]:
+        texts = [self.recommendation.body, *(item.text for item in self.sub_items)]
+        cited = {int(number) for text in texts for number in FOOTNOTE_MARKER.findall(text or "")}
+        if not cited:
+            return []
+        return list(Footnote.objects.filter(convening_id=self.recommendation.convening_id, number__in=cited))
+
+    @cached_property
+    def recurrence(self) -> Recurrence:
+        return recommendation_recurrence(user=self.user, recommendation=self.recommendation)
+
+    @cached_property
+    def letters(self) -> list[Letter]:
+        """The sign-on letters it supports, as this reader may see them (drafts are the secretariat's)."""
+        return list(
+            Letter.objects.visible_to(self.user)
+            .filter(recommendations=self.recommendation)
+            .select_related("addressee")
+            .order_by("-created_at")
+        )
 
 
 def secretariat_convening_detail(*, user: User | AnonymousUser | None, slug: str) -> Convening:

@@ -17,13 +17,14 @@ from django.http import (
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import DetailView, ListView
 from django_htmx.http import HttpResponseClientRedirect
 
-from events.text import FOOTNOTE_MARKER
+from gsx_portal.clock import portal_today
 from gsx_portal.exports import CHUNK, about_list, export_response
 
 from . import endorsement_selectors, exports, search, selectors
@@ -238,15 +239,12 @@ class RecommendationDetailView(DetailView[Recommendation]):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         recommendation: Recommendation = self.object
-        texts = [recommendation.body, *(item.text for item in recommendation.sub_items.all())]
-        cited = {int(number) for text in texts for number in FOOTNOTE_MARKER.findall(text or "")}
         context.update(
             convening=recommendation.convening,
-            cited_footnotes=[note for note in recommendation.convening.footnotes.all() if note.number in cited]
-            if cited
-            else [],
+            page=selectors.RecommendationPage(user=self.request.user, recommendation=recommendation),
             permalink=self.request.build_absolute_uri(recommendation.get_absolute_url()),
-            recurrence=selectors.recommendation_recurrence(user=self.request.user, recommendation=recommendation),
+            # In the fragments' keys: "first asked N years ago" and "overdue" change at midnight.
+            today=portal_today().isoformat(),
         )
         return context
 
@@ -261,14 +259,14 @@ class ThemeDetailView(DetailView[Theme]):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         theme: Theme = self.object
-        recommendations = selectors.theme_recommendations(user=self.request.user, theme=theme)
-        figures = selectors.theme_figures(user=self.request.user, theme=theme)
+        user = self.request.user
+        # Read only where the page's cached fragment of them misses (theme_detail.html).
+        recommendations = SimpleLazyObject(lambda: selectors.theme_recommendations(user=user, theme=theme))
         context.update(
             recommendations=recommendations,
-            years=selectors.group_by_year(recommendations),
-            figures=figures,
-            is_partial=figures.recommendations > len(recommendations),
-            organizations=selectors.organizations_on_theme(user=self.request.user, theme=theme),
+            years=SimpleLazyObject(lambda: selectors.group_by_year(recommendations)),
+            figures=selectors.theme_figures(user=user, theme=theme),
+            organizations=selectors.organizations_on_theme(user=user, theme=theme),
         )
         return context
 

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from publications.models import RenderedDocument
-from publications.tests.helpers import convening_with
+from publications.tests.helpers import convening_with, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +52,12 @@ def test_summary_pdf_declares_the_language_it_was_rendered_in(django_capture_on_
     pdf = _download(Client(), f"/convenings/{convening.slug}/summary.pdf", django_capture_on_commit_callbacks, "fr")
 
     assert _languages(pdf) == ("fr", ["fr"])
+
+
+def test_a_russian_brief_declines_its_figures_after_the_number(django_capture_on_commit_callbacks: Any) -> None:
+    # The figures are the home page's ("in figures"), not the model's name: 5 takes the genitive plural.
+    convening = convening_with(5)
+
+    russian = _download(Client(), f"/convenings/{convening.slug}/brief.pdf", django_capture_on_commit_callbacks, "ru")
+
+    assert "5 рекомендаций" in pdf_text(russian)

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
+from organizations.context_processors import reads_of
 from organizations.models import Membership, Organization
 
 from .. import endorsement_selectors as selectors
@@ -19,7 +22,10 @@ def _panel(context: template.Context, *, recommendation: Any = None, letter: Any
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     signing = letter is not None
-    summary = selectors.endorsement_summary(user=user, recommendation=recommendation, letter=letter)
+    # Read only where the panel's cached fragment (count and names) misses.
+    summary = SimpleLazyObject(
+        lambda: selectors.endorsement_summary(user=user, recommendation=recommendation, letter=letter)
+    )
     acting = selectors.acting_organizations(user=user, recommendation=recommendation, letter=letter)
     free = [a.organization for a in acting if a.endorsement is None]
     form = None
@@ -34,6 +40,8 @@ def _panel(context: template.Context, *, recommendation: Any = None, letter: Any
     return {
         "request": request,
         "user": user,
+        "reads": reads_of(context),
+        "LANGUAGE_CODE": get_language(),
         "target": recommendation or letter,
         "signing": signing,
         "is_open": open_,

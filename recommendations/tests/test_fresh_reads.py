@@ -12,10 +12,18 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from events.models import Participation
+from events.tests.factories import ParticipationFactory
+from organizations.tests.factories import OrganizationFactory
 from publications.tests.conftest import in_process_tasks, publications_root
 from publications.tests.helpers import pdf_text
 from recommendations.models import Recommendation
-from recommendations.tests.factories import RecommendationFactory, ThemeFactory
+from recommendations.tests.factories import (
+    AddresseeResponseFactory,
+    EndorsementFactory,
+    RecommendationFactory,
+    ThemeFactory,
+)
 from recommendations.tests.test_endorsements import endorse_url, form_data, organization_of, withdraw_url
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +122,44 @@ def test_no_cached_fragment_crosses_audiences(path: str, cso_member: User, secre
     }
 
     assert seen == {"anonymous": True, "member": True, "staff": False}
+
+
+def test_the_recommendation_page_caches_no_fragment_across_audiences(
+    cso_member: User, donor: User, secretariat: User
+) -> None:
+    """The secretariat reads first, filling every fragment with what only it may see; each other
+    reader then gets its own: no unnamed endorser, no network-only owner outside the network, and
+    text changed behind the cache's back (an UPDATE sends no signal) shows that it was not the
+    secretariat's copy."""
+    recommendation = RecommendationFactory.create(body="Cached body.")
+    EndorsementFactory.create(recommendation=recommendation, organization__name="Unnamed Org", is_named=False)
+    EndorsementFactory.create(recommendation=recommendation, organization__name="Named Org")
+    owner = OrganizationFactory.create(name="Network-only Owner")
+    ParticipationFactory.create(
+        convening=recommendation.convening, organization=owner, visibility=Participation.Visibility.NETWORK
+    )
+    response = AddresseeResponseFactory.create(recommendation=recommendation, owner=owner)
+    recommendation.addressees.add(response.addressee)
+    url = recommendation.get_absolute_url()
+    staff, network, outside = Client(), Client(), Client()
+    staff.force_login(secretariat)
+    network.force_login(cso_member)
+    outside.force_login(donor)  # signed in, not a network member: the same audience as cso_member
+    staff.get(url)
+    Recommendation.objects.filter(pk=recommendation.pk).update(body="Fresh body.")
+
+    pages = {
+        name: client.get(url).content.decode()
+        for name, client in [("network", network), ("outside", outside), ("anonymous", Client()), ("staff", staff)]
+    }
+    seen = {
+        name: ("Fresh body." in html, "Named Org" in html, "Unnamed Org" in html, "Network-only Owner" in html)
+        for name, html in pages.items()
+    }
+
+    assert seen == {
+        "network": (True, True, False, True),
+        "outside": (True, True, False, False),
+        "anonymous": (True, True, False, False),
+        "staff": (False, True, True, True),
+    }

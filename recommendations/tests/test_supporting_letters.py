@@ -27,7 +27,7 @@ def test_the_letters_a_recommendation_supports_are_on_its_page(persona: Any, lis
 
     response = client_for(persona).get(recommendation.get_absolute_url())
 
-    assert sorted(letter.title for letter in response.context["recommendation"].visible_letters) == sorted(listed)
+    assert sorted(letter.title for letter in response.context["page"].letters) == sorted(listed)
     content = response.content.decode()
     assert ("Draft letter" in content) is ("Draft letter" in listed)
     assert "Another letter" not in content

@@ -4,9 +4,12 @@ from pathlib import PurePath
 from typing import Any
 
 from django import template
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
 from events.models import NextStep
 from gsx_portal.clock import portal_today
+from organizations.context_processors import reads_of
 from organizations.models import is_secretariat
 from recommendations.models import Recommendation
 
@@ -23,10 +26,16 @@ def recommendation_tracking(context: template.Context, recommendation: Recommend
     user = context.get("user") or getattr(request, "user", None)
     today = portal_today()
     secretariat = is_secretariat(user)
+    # Both read only where the panel's cached fragments miss (the follow and update forms are the reader's own).
     return {
-        **selectors.recommendation_responses(user=user, recommendation=recommendation, today=today),
+        "tracking": SimpleLazyObject(
+            lambda: selectors.recommendation_responses(user=user, recommendation=recommendation, today=today)
+        ),
         "recommendation": recommendation,
-        "history": selectors.public_history(user=user, recommendation=recommendation),
+        "history": SimpleLazyObject(lambda: selectors.public_history(user=user, recommendation=recommendation)),
+        "reads": reads_of(context),
+        "LANGUAGE_CODE": get_language(),
+        "today": today.isoformat(),
         "follow": selectors.follow_state(user=user, recommendation=recommendation),
         "form": StatusUpdateForm(recommendation=recommendation) if secretariat else None,
         "is_secretariat": secretariat,
