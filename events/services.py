@@ -52,6 +52,7 @@ def convening_unpublish(*, convening: Convening) -> Convening:
     """Back to a draft: out of the public portal, endorsements and timelines kept for a re-publication."""
     convening.unpublish()
     convening.content_version = convening_content_changed(convening_id=convening.pk)
+    transaction.on_commit(partial(signals.convening_unpublished.send, sender=Convening, convening_id=convening.pk))
     return convening
 
 

@@ -23,12 +23,14 @@ class RecommendationsConfig(AppConfig):
     name = "recommendations"
 
     def ready(self) -> None:
-        from events.signals import convening_published
+        from events.signals import convening_published, convening_unpublished
 
         from . import receivers
 
         receivers.connect()
         convening_published.connect(receivers.suggest_recurrences, dispatch_uid="recommendations.recurrence")
+        convening_published.connect(receivers.chains_changed, dispatch_uid="recommendations.chains-published")
+        convening_unpublished.connect(receivers.chains_changed, dispatch_uid="recommendations.chains-unpublished")
         # The tallies' triggers outlive any table rebuild (tally_triggers.py says why).
         pre_migrate.connect(_drop_sqlite_triggers, sender=self, dispatch_uid="tally-triggers-drop")
         post_migrate.connect(_install_triggers, sender=self, dispatch_uid="tally-triggers-install")

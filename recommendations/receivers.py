@@ -26,6 +26,11 @@ def suggest_recurrences(sender: Any, *, convening_id: int, **kwargs: Any) -> Non
     services.recurrence_suggestions_enqueue(convening_id=convening_id)
 
 
+def chains_changed(sender: Any, *, convening_id: int, **kwargs: Any) -> None:
+    """A convening published or unpublished changes which ask comes first in its chains."""
+    services.convening_chains_changed(convening_id=convening_id)
+
+
 WATCHED = (
     "events.Convening",
     "events.Session",

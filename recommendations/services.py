@@ -45,6 +45,7 @@ from .models import (
     SubItem,
     Theme,
 )
+from .selectors import restatement_chains
 from .status_rule import derive_status, updates_per_addressee
 
 if TYPE_CHECKING:
@@ -472,9 +473,46 @@ def recommendation_link_create(
     )
     link.full_clean()
     history_actor(link, user=user).save()
-    for convening_id in {from_recommendation.convening_id, to_recommendation.convening_id}:
-        convening_content_changed(convening_id=convening_id)
+    ends = {from_recommendation.convening_id, to_recommendation.convening_id}
+    if link.kind == RecommendationLink.Kind.RESTATES:
+        restatement_chain_documents_changed(recommendation_ids={from_recommendation.pk, to_recommendation.pk})
+    else:
+        for convening_id in sorted(ends):
+            convening_content_changed(convening_id=convening_id)
     return link
+
+
+def restatement_chain_convening_ids(*, recommendation_ids: set[int]) -> set[int]:
+    """The convenings of every recommendation in the restatement chains through these ones.
+
+    All links, whoever reads: a document says "first asked in 2017" from the whole chain, so a
+    change anywhere along it can change the text of a document several links away."""
+    pairs = RecommendationLink.objects.filter(kind=RecommendationLink.Kind.RESTATES).values_list(
+        "from_recommendation_id", "to_recommendation_id"
+    )
+    members = set(recommendation_ids)
+    for chain in restatement_chains(user=None, pairs=pairs):
+        if chain & recommendation_ids:
+            members |= chain
+    return set(Recommendation.objects.filter(pk__in=members).values_list("convening_id", flat=True))
+
+
+def restatement_chain_documents_changed(
+    *, recommendation_ids: set[int], exclude_convening_id: int | None = None
+) -> None:
+    """Move the content version of every convening along these recommendations' chains (its
+    brief and summary print "first asked in …" from the chain's earliest published member)."""
+    for convening_id in sorted(restatement_chain_convening_ids(recommendation_ids=recommendation_ids)):
+        if convening_id != exclude_convening_id:
+            convening_content_changed(convening_id=convening_id)
+
+
+def convening_chains_changed(*, convening_id: int) -> None:
+    """A convening was published or unpublished: the documents of other convenings whose
+    recommendations share a restatement chain with its own may now name another first ask."""
+    own = set(Recommendation.objects.filter(convening_id=convening_id).values_list("pk", flat=True))
+    if own:
+        restatement_chain_documents_changed(recommendation_ids=own, exclude_convening_id=convening_id)
 
 
 @transaction.atomic

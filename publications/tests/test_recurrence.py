@@ -8,11 +8,13 @@ import pytest
 
 from conftest import vienna_convening
 from events.models import Convening
+from events.services import convening_unpublish
 from events.tests.factories import ConveningFactory
 from publications import brief_fit, render, selectors
 from publications.models import Audience
 from publications.tests.helpers import compact, convening_with, pdf_pages, pdf_text
-from recommendations.models import Recommendation
+from recommendations.models import Recommendation, RecommendationLink
+from recommendations.services import recommendation_link_create
 from recommendations.tests.factories import RecommendationFactory, RecommendationLinkFactory
 
 
@@ -136,3 +138,41 @@ def test_a_draft_convening_is_never_first_asked_for_its_restatements(db: None) -
     asks = selectors.first_asks(list(Recommendation.objects.filter(convening=draft)))
 
     assert asks == {}
+
+
+def _version(convening: Convening) -> int:
+    return int(Convening.objects.values_list("content_version", flat=True).get(pk=convening.pk))
+
+
+def test_a_link_higher_up_the_chain_makes_the_later_convenings_documents_stale(db: None) -> None:
+    # 2025 restates 2019 already; linking 2019 to 2017 changes what 2025's brief prints
+    # ("first asked in 2017", not 2019), though 2025 is neither end of the new link.
+    oldest, middle = _earlier(year=2017), _earlier(year=2019)
+    latest = _restating(1, earlier=middle)
+    before = _version(latest)
+
+    recommendation_link_create(
+        from_recommendation=middle, to_recommendation=oldest, kind=RecommendationLink.Kind.RESTATES, user=None
+    )
+    asks = selectors.first_asks(list(latest.recommendations.all()))
+
+    assert _version(latest) > before
+    assert [a.year for a in asks.values()] == ["2017"]
+
+
+def test_unpublishing_the_first_ask_makes_the_chains_other_documents_stale(
+    db: None, django_capture_on_commit_callbacks
+) -> None:
+    oldest, middle = _earlier(year=2017), _earlier(year=2019)
+    RecommendationLinkFactory.create(from_recommendation=middle, to_recommendation=oldest)
+    latest = _restating(1, earlier=middle)
+    unrelated = convening_with(1)
+    before = (_version(latest), _version(middle.convening), _version(unrelated))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        convening_unpublish(convening=oldest.convening)
+    asks = selectors.first_asks(list(latest.recommendations.all()))
+
+    assert _version(latest) > before[0] and _version(middle.convening) > before[1]
+    assert _version(unrelated) == before[2]
+    assert [a.year for a in asks.values()] == ["2019"]
