@@ -716,7 +716,7 @@ def test_digest_saved_searches_name_no_unnamed_endorser_hidden_participant_or_dr
     assert sent is True
     text = mail_text(mail.outbox[-1])
     assert first.headline in text
-    assert "Endorsed by: riverbank-youth-forum" in text
+    assert "Endorsed by: Riverbank Youth Forum" in text
     assert found(text, secrets_for(persona)) == []
 
 
