@@ -50,6 +50,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
 ENDORSER_FACET_SIZE = 15
+# The convening list offers the most recent ones (and any chosen): past a few hundred, a list to
+# choose from is no help to a reader, and every page would carry it (4,000 options at ten times
+# today's scale made the page 450 KB). Each convening's page links to its recommendations.
+CONVENING_FACET_SIZE = 100
 # A facet is counted without its own filter; the year facet without any of the year filters.
 FACET_SKIPS = {"year": {"year", "year_from", "year_to"}}
 # Up to this many matching recommendations, their ids are fetched once and reused: PostgreSQL then
@@ -141,6 +145,8 @@ class Facets:
     theme: list[FacetOption] = field(default_factory=list)
     addressee: list[FacetOption] = field(default_factory=list)
     convening: list[FacetOption] = field(default_factory=list)
+    # How many convenings with results the convening facet leaves out (CONVENING_FACET_SIZE).
+    convening_more: int = 0
     # The size of the result itself (the list's paginator takes it: no COUNT of its own).
     result_count: int | None = None
     # The matching ids when a filter makes them few (ID_LIST_LIMIT); the endorser facet reads
@@ -258,11 +264,13 @@ def count_facets(*, filterset: RecommendationFilter, user: User | AnonymousUser 
                         facet_count(per_facet[facet], value, label, row["n"])
 
     status_order = {value: index for index, value in enumerate(Status.values)}
-    facets.convening = facet_options(
+    convenings = facet_options(
         per_facet["convening"],
         selected=chosen.get("convening"),
         key=lambda o: (-dates[o.value].toordinal() if o.value in dates else 0, o.label),
     )
+    facets.convening = [o for index, o in enumerate(convenings) if index < CONVENING_FACET_SIZE or o.selected]
+    facets.convening_more = len(convenings) - len(facets.convening)
     facets.year = facet_options(per_facet["year"], selected=chosen.get("year"), key=lambda o: o.value, reverse=True)
     facets.country = facet_options(per_facet["country"], selected=chosen.get("country"))
     facets.region = region_options(per_facet["region"], selected=chosen.get("region", []))

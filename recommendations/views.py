@@ -186,7 +186,13 @@ class RecommendationListView(ListView[Recommendation]):
                 "options": [replace(o, selected=str(o.value) == str(chosen.get("year_to"))) for o in facets.year],
             },
             {"name": "country", "label": _("Country"), "any": _("Any country"), "options": facets.country},
-            {"name": "convening", "label": _("Convening"), "any": _("All convenings"), "options": facets.convening},
+            {
+                "name": "convening",
+                "label": _("Convening"),
+                "any": _("All convenings"),
+                "options": facets.convening,
+                "more": facets.convening_more,
+            },
             {
                 "name": "endorsed_by",
                 "label": _("Endorsed by"),

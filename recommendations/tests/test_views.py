@@ -114,6 +114,40 @@ def test_recommendation_list_counts_each_facet_with_the_other_filters() -> None:
     assert re.search(r'<input type="checkbox" id="f-theme-\d+" name="theme" value="youth" checked> Youth', html)
 
 
+def test_recommendation_list_offers_the_most_recent_convenings_and_any_chosen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from recommendations import selectors
+
+    monkeypatch.setattr(selectors, "CONVENING_FACET_SIZE", 3)
+    convenings = [
+        ConveningFactory.create(slug=f"meeting-{year}", start_date=dt.date(year, 3, 1)) for year in range(2015, 2021)
+    ]
+    for convening in convenings:
+        RecommendationFactory.create(convening=convening)
+
+    response = Client().get("/recommendations/")
+
+    facets = response.context["facets"]
+    assert [o.value for o in facets.convening] == ["meeting-2020", "meeting-2019", "meeting-2018"]
+    assert facets.convening_more == 3
+    html = response.content.decode()
+    assert "3 older convenings are on" in html
+    assert 'href="/convenings/"' in html
+
+    # An older convening chosen by its link stays offered, selected, with its count.
+    chosen = Client().get("/recommendations/?convening=meeting-2015").context["facets"]
+    assert [(o.value, o.count, o.selected) for o in chosen.convening][-1] == ("meeting-2015", 1, True)
+    assert chosen.convening_more == 2
+
+    # Below the limit, every convening is offered and nothing is said.
+    monkeypatch.setattr(selectors, "CONVENING_FACET_SIZE", 100)
+    ConveningFactory.create(slug="meeting-2021", start_date=dt.date(2021, 3, 1))  # moves the versions
+    response = Client().get("/recommendations/")
+    assert len(response.context["facets"].convening) == 6
+    assert "older convening" not in response.content.decode()
+
+
 @pytest.mark.parametrize(
     ("sort", "expected"),
     [
