@@ -378,6 +378,7 @@ def latest_convenings(*, user: User | AnonymousUser | None, limit: int = 4) -> l
         "latest-convenings",
         (*_audience(user), limit),
         lambda: list(convening_list(user=user).order_by("-start_date", "title")[:limit]),
+        content=True,  # no endorsement changes which convenings come last, or their counts
     )
 
 
@@ -430,23 +431,30 @@ class HomeFigures:
 
 
 def home_figures(*, user: User | AnonymousUser | None) -> HomeFigures:
-    return cached_read("home-figures", _audience(user), lambda: count_home_figures(user=user))
+    # The counts under the content version and the endorsements' total under the reads version:
+    # after an endorsement only the total (one sum over the tallies) is counted again.
+    counts = cached_read("home-figures", _audience(user), lambda: count_home_figures(user=user), content=True)
+    endorsements = cached_read("home-endorsements", _audience(user), lambda: count_home_endorsements(user=user))
+    return replace(counts, endorsements=endorsements)
 
 
 def count_home_figures(*, user: User | AnonymousUser | None) -> HomeFigures:
-    recommendations = Recommendation.objects.visible_to(user)
-    totals = recommendations.aggregate(
-        total=Count("pk"),
-        implemented=Count("pk", filter=Q(status="implemented")),
-        endorsements=Coalesce(Sum("endorsement_tally"), 0),
+    """Every figure but the endorsements' total (0 here: count_home_endorsements)."""
+    totals = Recommendation.objects.visible_to(user).aggregate(
+        total=Count("pk"), implemented=Count("pk", filter=Q(status="implemented"))
     )
     return HomeFigures(
         convenings=Convening.objects.visible_to(user).count(),
         recommendations=totals["total"],
         implemented=totals["implemented"],
         organizations=Organization.objects.verified().count(),
-        endorsements=totals["endorsements"],
+        endorsements=0,
     )
+
+
+def count_home_endorsements(*, user: User | AnonymousUser | None) -> int:
+    total = Recommendation.objects.visible_to(user).aggregate(n=Coalesce(Sum("endorsement_tally"), 0))["n"]
+    return int(total)
 
 
 # --- One recommendation ---------------------------------------------------------------------
@@ -667,7 +675,8 @@ class ThemeCount:
 
 
 def themes_with_counts(*, user: User | AnonymousUser | None, limit: int = 12) -> list[ThemeCount]:
-    return cached_read("themes", (*_audience(user), limit), lambda: count_themes(user=user, limit=limit))
+    # Recommendations per theme: an endorsement changes none of them.
+    return cached_read("themes", (*_audience(user), limit), lambda: count_themes(user=user, limit=limit), content=True)
 
 
 def count_themes(*, user: User | AnonymousUser | None, limit: int) -> list[ThemeCount]:

@@ -154,3 +154,26 @@ def test_the_endorser_facet_names_no_organization_that_asked_not_to_be_named() -
     for response in (page, again):
         assert response.context["facets"].endorsed_by == []
         assert "Shy Collective" not in response.content.decode()
+
+
+def test_an_endorsement_shows_in_the_home_total_at_once_and_leaves_the_other_figures_cached(
+    cso_member: User, django_assert_num_queries: Any
+) -> None:
+    theme = ThemeFactory.create(slug="youth", name="Youth")
+    recommendation = RecommendationFactory.create()
+    recommendation.themes.add(theme)
+    EndorsementFactory.create(recommendation=recommendation)
+    anonymous = Client()
+    assert anonymous.get("/").context["figures"].endorsements == 1
+
+    client_for(cso_member).post(endorse_url(recommendation), form_data(organization_of(cso_member)))
+    # Only the endorsements' total (one sum) and the most endorsed (never cached: its rows and
+    # their themes and addressees) are read again: the convenings, themes and other figures stay
+    # cached, as no endorsement changes them.
+    with django_assert_num_queries(4):
+        response = anonymous.get("/")
+
+    figures = response.context["figures"]
+    assert (figures.endorsements, figures.recommendations) == (2, 1)
+    assert [(t.slug, t.recommendation_count) for t in response.context["themes"]] == [("youth", 1)]
+    assert [r.endorsement_count for r in response.context["most_endorsed"]] == [2]
