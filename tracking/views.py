@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -100,10 +101,15 @@ def follow(request: HttpRequest) -> HttpResponse:
 @login_required
 def following(request: HttpRequest) -> HttpResponse:
     user = signed_in(request)
-    follows = Follow.objects.filter(user=user, active=True).select_related(
-        "recommendation__convening", "theme", "convening"
+    # What the reader may still see, as subqueries (never every visible id in Python): a follow of
+    # a recommendation or convening since unpublished is neither listed nor named.
+    visible = Recommendation.objects.visible_to(user).values("pk")
+    follows = (
+        Follow.objects.filter(user=user, active=True)
+        .filter(Q(recommendation__isnull=True) | Q(recommendation__in=visible))
+        .filter(Q(convening__isnull=True) | Q(convening__in=Convening.objects.visible_to(user).values("pk")))
+        .select_related("recommendation__convening", "theme", "convening")
     )
-    visible = set(Recommendation.objects.visible_to(user).values_list("pk", flat=True))
     endorsed = (
         selectors.endorsed_by_users_organizations(user=user)
         .filter(pk__in=visible)
@@ -116,7 +122,7 @@ def following(request: HttpRequest) -> HttpResponse:
     context = {
         "searches": searches,
         "max_searches": services.MAX_SAVED_SEARCHES,
-        "follows": [f for f in follows if f.recommendation_id is None or f.recommendation_id in visible],
+        "follows": list(follows),
         "endorsed": endorsed,
         "subscribed": subscription is None or subscription.is_subscribed,
     }

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.template import Context, RequestContext, Template
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -370,6 +372,43 @@ def test_following_page_lists_follows_and_endorsed(client, cso_member, recommend
 
     assert "Protect civic space" in html
     assert "Endorsed one" in html
+
+
+def test_following_page_names_nothing_since_unpublished_in_constant_queries(
+    client, cso_member, django_assert_num_queries
+) -> None:
+    from recommendations.tests.factories import EndorsementFactory
+
+    organization = cso_member.memberships.get().organization
+    client.force_login(cso_member)
+
+    def follow_some(n: int) -> None:
+        for index in range(n):
+            convening = ConveningFactory.create(title=f"Followed convening {index}")
+            shown = RecommendationFactory.create(convening=convening, headline=f"Followed ask {index}")
+            Follow.objects.create(user=cso_member, recommendation=shown)
+            Follow.objects.create(user=cso_member, convening=convening)
+            EndorsementFactory.create(
+                recommendation=RecommendationFactory.create(headline=f"Endorsed ask {index}"), organization=organization
+            )
+
+    follow_some(1)
+    client.get(reverse("tracking:following"))  # the session and the user's first reads
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("tracking:following"))
+    follow_some(5)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse("tracking:following"))
+
+    withdrawn = ConveningFactory.create(title="Withdrawn convening")
+    hidden = RecommendationFactory.create(convening=withdrawn, headline="Withdrawn ask")
+    Follow.objects.create(user=cso_member, recommendation=hidden)
+    Follow.objects.create(user=cso_member, convening=withdrawn)
+    Convening.objects.filter(pk=withdrawn.pk).update(status=Convening.Status.DRAFT)
+
+    html = client.get(reverse("tracking:following")).content.decode()
+    assert "Followed ask 4" in html and "Followed convening 4" in html and "Endorsed ask 4" in html
+    assert "Withdrawn" not in html
 
 
 def test_digest_subscription_toggle(client, cso_member) -> None:
