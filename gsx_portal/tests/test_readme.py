@@ -36,3 +36,17 @@ def test_readme_table_names_every_environment_variable() -> None:
 
     assert len(names) > 20
     assert missing == []
+
+
+def test_each_web_process_freezes_what_loading_made_out_of_the_collectors_reach() -> None:
+    import gc
+    import runpy
+
+    hooks = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    try:
+        hooks["post_worker_init"](object())
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
