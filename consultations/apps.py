@@ -14,3 +14,9 @@ class ConsultationsConfig(AppConfig):
 
         if brief_draft not in BRIEF_DRAFT_PROVIDERS:
             BRIEF_DRAFT_PROVIDERS.append(brief_draft)
+
+        from django.db.models.signals import post_save
+
+        from .services import letter_renamed
+
+        post_save.connect(letter_renamed, sender="recommendations.Letter", dispatch_uid="consultation-letter-renamed")

@@ -58,6 +58,19 @@ def _forget_counts() -> None:
     transaction.on_commit(selectors.menu_counts_forget)
 
 
+# --- Letters renamed ----------------------------------------------------------------------------
+
+
+def letter_renamed(sender: Any, *, instance: Letter, update_fields: Any = None, **kwargs: Any) -> None:
+    """A letter's consultations carry its title (copied when it went out for inputs): a renamed
+    letter renames them, wherever it was edited (the edit page, the admin). Connected to the
+    letter's post_save in apps.py, as recommendations, an earlier app, knows nothing of this one."""
+    if update_fields is not None and "title" not in update_fields:
+        return
+    title = instance.title[:300]
+    Consultation.objects.filter(kind=Consultation.Kind.LETTER, letter=instance).exclude(title=title).update(title=title)
+
+
 # --- Opening and closing ------------------------------------------------------------------------
 
 

@@ -105,6 +105,29 @@ def test_a_letter_moves_through_every_state_with_its_reasons_in_history(secretar
     assert consultation.closed_at is not None  # it stopped taking inputs when signatures opened
 
 
+def test_a_renamed_letter_renames_its_consultation(secretariat: User) -> None:
+    letter = LetterFactory.create(state=Letter.State.DRAFT, title="Letter on civic space")
+    services.letter_move(letter=letter, to="inputs", reason="Ready for inputs", user=secretariat)
+    other = ConsultationFactory.create(title="Another consultation")
+    letter.refresh_from_db()
+
+    recommendation_services.letter_update(
+        letter=letter,
+        title="Letter on civic space and youth",
+        body=letter.body,
+        recommendations=list(letter.recommendations.all()),
+        addressee=letter.addressee,
+        opens_on=letter.opens_on,
+        closes_on=letter.closes_on,
+        reason="A wider title",
+        user=secretariat,
+    )
+
+    assert Consultation.objects.get(letter=letter).title == "Letter on civic space and youth"
+    other.refresh_from_db()
+    assert other.title == "Another consultation"
+
+
 @pytest.mark.parametrize(
     ("state", "to", "extra", "message"),
     [
