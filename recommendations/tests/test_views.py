@@ -481,6 +481,41 @@ def test_theme_page_of_an_unknown_slug_is_404() -> None:
     assert response.status_code == 404
 
 
+def test_theme_page_links_to_every_organization_on_the_theme_when_it_shows_only_some(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from recommendations import views
+
+    monkeypatch.setattr(views, "THEME_ORGANIZATIONS", 2)
+    youth = ThemeFactory.create(slug="youth", name="Youth")
+    for name in ("Alpha Network", "Beta Forum"):
+        OrganizationFactory.create(name=name).themes.add(youth)
+    link = 'href="/organizations/?theme=youth"'
+
+    two = Client().get("/themes/youth/")
+    OrganizationFactory.create(name="Gamma Circle").themes.add(youth)
+    three = Client().get("/themes/youth/")
+
+    assert [o.name for o in two.context["organizations"]] == ["Alpha Network", "Beta Forum"]
+    assert link not in two.content.decode()
+    assert [o.name for o in three.context["organizations"]] == ["Alpha Network", "Beta Forum"]
+    assert link in three.content.decode()
+    assert "Gamma Circle" in Client().get("/organizations/?theme=youth").content.decode()
+
+
+def test_theme_and_home_figures_group_thousands() -> None:
+    from recommendations.models import Recommendation
+
+    youth = ThemeFactory.create(slug="youth")
+    recommendation = RecommendationFactory.create()
+    recommendation.themes.add(youth)
+    Recommendation.objects.filter(pk=recommendation.pk).update(endorsement_tally=12345)
+    ConveningFactory.create()  # moves the versions past the UPDATE, which sends no signal
+
+    assert "<strong>12,345</strong>" in Client().get("/themes/youth/").content.decode()
+    assert "<strong>12,345</strong>" in Client().get("/").content.decode()
+
+
 @pytest.mark.parametrize("count", [1, 20])
 def test_theme_page_runs_constant_queries(count: int, django_assert_max_num_queries) -> None:
     youth = ThemeFactory.create(slug="youth")
