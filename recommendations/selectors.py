@@ -432,24 +432,24 @@ class HomeFigures:
 
 def home_figures(*, user: User | AnonymousUser | None) -> HomeFigures:
     # The counts under the content version and the endorsements' total under the reads version:
-    # after an endorsement only the total (one sum over the tallies) is counted again.
-    counts = cached_read("home-figures", _audience(user), lambda: count_home_figures(user=user), content=True)
+    # after an endorsement only the total (one sum over the tallies) is counted again. The counts
+    # are a plain dict under a name of their own, so no older cached value is read as one.
+    counts = cached_read("home-counts", _audience(user), lambda: count_home_figures(user=user), content=True)
     endorsements = cached_read("home-endorsements", _audience(user), lambda: count_home_endorsements(user=user))
-    return replace(counts, endorsements=endorsements)
+    return HomeFigures(**counts, endorsements=endorsements)
 
 
-def count_home_figures(*, user: User | AnonymousUser | None) -> HomeFigures:
-    """Every figure but the endorsements' total (0 here: count_home_endorsements)."""
+def count_home_figures(*, user: User | AnonymousUser | None) -> dict[str, int]:
+    """Every figure but the endorsements' total (count_home_endorsements)."""
     totals = Recommendation.objects.visible_to(user).aggregate(
-        total=Count("pk"), implemented=Count("pk", filter=Q(status="implemented"))
+        recommendations=Count("pk"), implemented=Count("pk", filter=Q(status="implemented"))
     )
-    return HomeFigures(
-        convenings=Convening.objects.visible_to(user).count(),
-        recommendations=totals["total"],
-        implemented=totals["implemented"],
-        organizations=Organization.objects.verified().count(),
-        endorsements=0,
-    )
+    return {
+        "convenings": Convening.objects.visible_to(user).count(),
+        "recommendations": totals["recommendations"],
+        "implemented": totals["implemented"],
+        "organizations": Organization.objects.verified().count(),
+    }
 
 
 def count_home_endorsements(*, user: User | AnonymousUser | None) -> int:
@@ -700,10 +700,17 @@ def most_endorsed(*, user: User | AnonymousUser | None, limit: int = 5) -> list[
     return list(by_endorsements(rows)[:limit])
 
 
+THEME_ORGANIZATIONS = 24  # chips on a theme's page
+
+
 def organizations_on_theme(
-    *, user: User | AnonymousUser | None, theme: Theme, limit: int = 24
-) -> QuerySet[Organization]:
-    return Organization.objects.visible_to(user).filter(themes=theme).order_by("name")[:limit]
+    *, user: User | AnonymousUser | None, theme: Theme, limit: int | None = None
+) -> tuple[list[Organization], bool]:
+    """The first ``limit`` organizations on the theme by name, and whether there are more (one
+    more row is read to know: the directory, filtered by the theme, lists them all)."""
+    limit = THEME_ORGANIZATIONS if limit is None else limit
+    rows = list(Organization.objects.visible_to(user).filter(themes=theme).order_by("name")[: limit + 1])
+    return rows[:limit], len(rows) > limit
 
 
 # --- References -----------------------------------------------------------------------------

@@ -255,9 +255,6 @@ class RecommendationDetailView(DetailView[Recommendation]):
         return context
 
 
-THEME_ORGANIZATIONS = 24  # chips on a theme's page
-
-
 class ThemeDetailView(DetailView[Theme]):
     template_name = "recommendations/theme_detail.html"
     context_object_name = "theme"
@@ -271,14 +268,13 @@ class ThemeDetailView(DetailView[Theme]):
         user = self.request.user
         # Read only where the page's cached fragment of them misses (theme_detail.html).
         recommendations = SimpleLazyObject(lambda: selectors.theme_recommendations(user=user, theme=theme))
-        organizations = list(selectors.organizations_on_theme(user=user, theme=theme, limit=THEME_ORGANIZATIONS + 1))
+        organizations, more_organizations = selectors.organizations_on_theme(user=user, theme=theme)
         context.update(
             recommendations=recommendations,
             years=SimpleLazyObject(lambda: selectors.group_by_year(recommendations)),
             figures=selectors.theme_figures(user=user, theme=theme),
-            organizations=organizations[:THEME_ORGANIZATIONS],
-            # One more than shown is read: then the directory, filtered by the theme, has the rest.
-            more_organizations=len(organizations) > THEME_ORGANIZATIONS,
+            organizations=organizations,
+            more_organizations=more_organizations,
         )
         return context
 

@@ -484,9 +484,9 @@ def test_theme_page_of_an_unknown_slug_is_404() -> None:
 def test_theme_page_links_to_every_organization_on_the_theme_when_it_shows_only_some(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from recommendations import views
+    from recommendations import selectors
 
-    monkeypatch.setattr(views, "THEME_ORGANIZATIONS", 2)
+    monkeypatch.setattr(selectors, "THEME_ORGANIZATIONS", 2)
     youth = ThemeFactory.create(slug="youth", name="Youth")
     for name in ("Alpha Network", "Beta Forum"):
         OrganizationFactory.create(name=name).themes.add(youth)
